@@ -74,8 +74,15 @@ export class ConfigError extends Error {
 const ALL_SERVICES = LEVELS.flatMap((level) => [...level.services, ...level.jobs]);
 const PORT_IDS = PUBLISHED_PORTS.map((port) => port.id);
 
-/** Returns the candidate closest to `value` by edit distance, or undefined when none is close. */
+/**
+ * Returns the candidate that `value` most likely misspells: the first one it is a prefix of, or
+ * else the closest by edit distance. Returns undefined when none is close.
+ */
 export function nearestMatch(value: string, candidates: readonly string[]): string | undefined {
+  const extended = candidates.find((candidate) => candidate.startsWith(value) && value.length >= 3);
+  if (extended) {
+    return extended;
+  }
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of candidates) {

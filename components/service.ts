@@ -64,6 +64,8 @@ export interface ContainerBaseArgs {
   readonly limits: ResourceLimits;
   /** User to run as, `uid[:gid]`. Defaults to the image's. */
   readonly user?: string;
+  /** Container host name. Defaults to Docker's, the container id. */
+  readonly hostname?: string;
 }
 
 /** Arguments of a long-running, health-gated service. */
@@ -105,6 +107,7 @@ export function baseContainerArgs(args: ContainerBaseArgs, role: ContainerRole):
     command: args.command,
     entrypoints: args.entrypoints,
     user: args.user,
+    hostname: args.hostname,
     labels: containerLabels(args.stack, args.level, args.service, role),
     networksAdvanced: [{ name: args.networkName, aliases: [args.service] }],
     volumes: (args.volumes ?? []).map((mount) => ({

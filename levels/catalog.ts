@@ -71,19 +71,31 @@ export interface ResourceLimits {
 }
 
 /**
- * Default images, pinned to exact tags. A value of `build` means the program builds the image
+ * Default images, pinned to exact tags. MinIO's last published image is from September 2025: the
+ * project now ships source only, so a newer release needs an `images.minio` override. A value of `build` means the program builds the image
  * from `apps/<service>/Dockerfile`; `images.<service>` in stack config replaces either kind.
  */
 export const DEFAULT_IMAGES: Readonly<Record<string, string>> = {
   minio: "quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z",
-  "postgres-mlflow": "postgres:15.14-bookworm",
-  "postgres-airflow": "postgres:15.14-bookworm",
-  redis: "redis:7.4.6-bookworm",
+  "postgres-mlflow": "postgres:15.19-bookworm",
+  "postgres-airflow": "postgres:15.19-bookworm",
+  redis: "redis:7.4.11-bookworm",
   "redis-insight": "redis/redisinsight:2.70.1",
-  zookeeper: "confluentinc/cp-zookeeper:7.9.4",
-  kafka: "confluentinc/cp-kafka:7.9.4",
-  "kafka-ui": "ghcr.io/kafbat/kafka-ui:v1.3.0",
+  zookeeper: "confluentinc/cp-zookeeper:7.9.8",
+  kafka: "confluentinc/cp-kafka:7.9.8",
+  "kafka-ui": "ghcr.io/kafbat/kafka-ui:v1.5.0",
+  "clinical-mq": "rabbitmq:4.1.4-management",
+  // The topic job runs the Kafka CLI from the broker's own image.
+  "kafka-topics": "confluentinc/cp-kafka:7.9.8",
 };
+
+/** Workloads built from `apps/<service>/Dockerfile` unless `images.<service>` names a prebuilt image. */
+export const BUILT_SERVICES = [
+  "data-gateway",
+  "lab-results-processor",
+  "kafka-producer",
+  "kafka-consumer",
+] as const;
 
 /**
  * Default limits, sized so that all six levels together fit a laptop with 16 GB of memory
@@ -99,9 +111,11 @@ export const DEFAULT_LIMITS: Readonly<Record<string, ResourceLimits>> = {
   kafka: { memoryMb: 1024, cpus: 1 },
   "kafka-ui": { memoryMb: 512, cpus: 0.5 },
   "minio-setup": { memoryMb: 128, cpus: 0.5 },
+  "clinical-mq": { memoryMb: 512, cpus: 1 },
+  "kafka-topics": { memoryMb: 512, cpus: 0.5 },
+  "data-gateway": { memoryMb: 256, cpus: 0.5 },
+  "lab-results-processor": { memoryMb: 256, cpus: 0.5 },
+  "kafka-producer": { memoryMb: 256, cpus: 0.5 },
+  "kafka-consumer": { memoryMb: 384, cpus: 0.5 },
 };
 
-/** Services whose image or limits stack config may override. */
-export function configurableServices(): string[] {
-  return [...new Set([...Object.keys(DEFAULT_IMAGES), ...Object.keys(DEFAULT_LIMITS)])].sort();
-}

@@ -114,7 +114,7 @@ export const LEVELS: readonly LevelDefinition[] = [
 ];
 
 /** Levels that the program declares today; the others are accepted in config but have no resources yet. */
-export const IMPLEMENTED_LEVELS: readonly LevelNumber[] = [0];
+export const IMPLEMENTED_LEVELS: readonly LevelNumber[] = [0, 1];
 
 export function levelByNumber(levelNumber: number): LevelDefinition {
   const level = LEVELS.find((candidate) => candidate.number === levelNumber);

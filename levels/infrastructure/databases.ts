@@ -148,11 +148,12 @@ export function declareCache(
       // `ps` and `docker inspect` would show it.
       command: ["redis-server", configPath],
       uploads: [{ file: configPath, content: password.apply(redisConfigFile) }],
-      // redis-cli reads the password from REDISCLI_AUTH; PONG only comes back when it is right.
+      // redis-cli reads the password from REDISCLI_AUTH; `-e` makes an error reply such as
+      // NOAUTH exit non-zero.
       envs: [pulumi.interpolate`REDISCLI_AUTH=${password}`],
       volumes: [{ volume: redisVolume, containerPath: "/data" }],
       ports: servicePorts(config, "redis"),
-      healthcheck: { test: ["CMD-SHELL", "redis-cli ping | grep -q PONG"] },
+      healthcheck: { test: ["CMD", "redis-cli", "-e", "ping"] },
       destroyGraceSeconds: 30,
       limits: serviceLimits(config, "redis"),
     },

@@ -95,9 +95,9 @@ export function declareMessaging(
         { volume: zookeeperData, containerPath: "/var/lib/zookeeper/data" },
         { volume: zookeeperLog, containerPath: "/var/lib/zookeeper/log" },
       ],
+      // `srvr` is the only four-letter command ZooKeeper 3.5+ allows by default; nc is in the image.
       healthcheck: {
-        test: ["CMD-SHELL", `zookeeper-shell localhost:${ZOOKEEPER_PORT} ls / >/dev/null 2>&1`],
-        timeoutSeconds: 15,
+        test: ["CMD-SHELL", `echo srvr | nc 127.0.0.1 ${ZOOKEEPER_PORT} | grep -q Mode`],
         startPeriodSeconds: 10,
       },
       waitTimeoutSeconds: 180,
@@ -156,7 +156,7 @@ export function declareMessaging(
       ],
       ports: servicePorts(config, "kafka-ui"),
       healthcheck: {
-        test: ["CMD-SHELL", "wget -q -O /dev/null http://127.0.0.1:8080/actuator/health"],
+        test: ["CMD", "wget", "--no-verbose", "--tries=1", "--spider", "http://127.0.0.1:8080/actuator/health"],
         intervalSeconds: 10,
         startPeriodSeconds: 30,
       },

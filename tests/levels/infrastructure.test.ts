@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
 
 import { createPlatform } from "../../levels/platform";
 import { DEFAULT_IMAGES } from "../../levels/catalog";
@@ -144,13 +145,13 @@ describe("level 0 running", () => {
       minio: ["CMD", "mc", "ready", "local"],
       "postgres-mlflow": ["CMD", "pg_isready", "-h", "127.0.0.1", "-U", "mlflow", "-d", "mlflow"],
       "postgres-airflow": ["CMD", "pg_isready", "-h", "127.0.0.1", "-U", "airflow", "-d", "airflow"],
-      redis: ["CMD-SHELL", "redis-cli ping | grep -q PONG"],
-      zookeeper: ["CMD-SHELL", "zookeeper-shell localhost:2181 ls / >/dev/null 2>&1"],
+      redis: ["CMD", "redis-cli", "-e", "ping"],
+      zookeeper: ["CMD-SHELL", "echo srvr | nc 127.0.0.1 2181 | grep -q Mode"],
       kafka: [
         "CMD-SHELL",
         "kafka-broker-api-versions --bootstrap-server localhost:29092 >/dev/null 2>&1",
       ],
-      "kafka-ui": ["CMD-SHELL", "wget -q -O /dev/null http://127.0.0.1:8080/actuator/health"],
+      "kafka-ui": ["CMD", "wget", "--no-verbose", "--tries=1", "--spider", "http://127.0.0.1:8080/actuator/health"],
     };
     for (const [service, tests] of Object.entries(expectedTests)) {
       const container = recorder.container(`clinical-mlops-dev-${service}`);
@@ -299,7 +300,7 @@ describe("level 0 running", () => {
       "kafka-ui": "http://localhost:8090",
     });
     assert.equal(await valueOf(outputs.jobs["minio-setup"]), "minio-setup");
-    assert.equal(await outputs.passwords.isSecret, true);
+    assert.equal(await pulumi.isSecret(outputs.passwords), true);
     const passwords = await valueOf(outputs.passwords);
     assert.deepEqual(Object.keys(passwords).sort(), [
       "kafkaUiPassword",
@@ -326,12 +327,13 @@ describe("level 0 stopped", () => {
 });
 
 describe("level 0 absent", () => {
-  it("declares nothing but the provider and the empty registry", async () => {
+  it("declares nothing but the providers and the empty registry", async () => {
     await declare(levelsConfig({ infrastructure: "absent" }));
     const declared = recorder.resources.map((resource) => `${resource.type} ${resource.name}`);
     assert.deepEqual(declared.sort(), [
       "clinical-mlops:components:ImageRegistry images",
       "pulumi:providers:docker docker",
+      "pulumi:providers:docker-build docker-build",
     ]);
   });
 
@@ -409,10 +411,10 @@ describe("level 0 config", () => {
   it("uses image overrides and shares one image per reference", async () => {
     await declare({
       ...levelsConfig({ infrastructure: "running" }),
-      images: JSON.stringify({ "postgres-airflow": "mirror.example/postgres:15.14-bookworm" }),
+      images: JSON.stringify({ "postgres-airflow": "mirror.example/postgres:15.19-bookworm" }),
     });
     const images = recorder.physicalNames(TYPES.remoteImage);
-    assert.ok(images.includes("mirror.example/postgres:15.14-bookworm"));
+    assert.ok(images.includes("mirror.example/postgres:15.19-bookworm"));
     assert.equal(images.filter((image) => image === DEFAULT_IMAGES["postgres-mlflow"]).length, 1);
     assert.notEqual(
       recorder.container("clinical-mlops-dev-postgres-airflow").inputs.image,
