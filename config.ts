@@ -6,8 +6,28 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 
-import { DEFAULT_LIMITS, PUBLISHED_PORTS, ResourceLimits } from "./levels/catalog";
-import { LEVELS, LEVEL_KEYS, LEVEL_STATES, LevelKey, LevelState, LevelStates } from "./levels/model";
+import {
+  hostAddressSchema,
+  imageReferenceSchema,
+  isHostName,
+  limitsSchema,
+  nearestMatch,
+  redactUrl,
+  secretProblem,
+  wholeNumber,
+} from "./config-values";
+import { BUILT_SERVICES, DEFAULT_IMAGES, DEFAULT_LIMITS, PUBLISHED_PORTS, ResourceLimits } from "./levels/catalog";
+import {
+  IMPLEMENTED_LEVELS,
+  LEVELS,
+  LEVEL_KEYS,
+  LEVEL_STATES,
+  LevelKey,
+  LevelState,
+  LevelStates,
+} from "./levels/model";
+
+export { nearestMatch } from "./config-values";
 
 export const CONFIG_NAMESPACE = "clinical-mlops";
 
@@ -72,41 +92,11 @@ export class ConfigError extends Error {
 }
 
 const ALL_SERVICES = LEVELS.flatMap((level) => [...level.services, ...level.jobs]);
+/** Services whose image `images` may replace: pulled defaults and built workloads. */
+const IMAGE_SERVICES = [...Object.keys(DEFAULT_IMAGES), ...BUILT_SERVICES];
+/** Host ports go up to 65535, so the offset must keep the highest default port below that. */
+const MAX_PORT_OFFSET = 65535 - Math.max(...PUBLISHED_PORTS.map((port) => port.defaultHostPort));
 const PORT_IDS = PUBLISHED_PORTS.map((port) => port.id);
-
-/**
- * Returns the candidate that `value` most likely misspells: the first one it is a prefix of, or
- * else the closest by edit distance. Returns undefined when none is close.
- */
-export function nearestMatch(value: string, candidates: readonly string[]): string | undefined {
-  const extended = candidates.find((candidate) => candidate.startsWith(value) && value.length >= 3);
-  if (extended) {
-    return extended;
-  }
-  let best: string | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const candidate of candidates) {
-    const distance = editDistance(value.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(value.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length];
-}
 
 function unknownKeyProblem(path: string, key: string, valid: readonly string[]): string {
   const suggestion = nearestMatch(key, valid);
@@ -154,6 +144,13 @@ function parseLevels(raw: unknown, problems: string[]): LevelStates {
       );
       continue;
     }
+    const level = LEVELS.find((candidate) => candidate.key === key);
+    if (state === "running" && level && !IMPLEMENTED_LEVELS.includes(level.number)) {
+      problems.push(
+        `levels.${key} is running, but level ${level.number} (${level.title}) has no services in this version; set it to absent.`,
+      );
+      continue;
+    }
     states[key as LevelKey] = state as LevelState;
   }
 
@@ -179,18 +176,7 @@ function checkLevelDependencies(states: LevelStates, problems: string[]): void {
   }
 }
 
-const hostAddressSchema = z.union([z.ipv4(), z.ipv6()]);
-// Values set with `pulumi config set --path` arrive as strings, values typed into YAML as numbers.
-const portSchema = z.coerce.number().pipe(z.int().min(1).max(65535));
-const imageReferenceSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9._\-/:]*(@sha256:[a-f0-9]{64})?$/, "is not a valid image reference")
-  .refine((reference) => /@sha256:|:[^/:]+$/.test(reference), "has no tag; pin an exact tag")
-  .refine((reference) => !/:latest$/.test(reference), "uses the tag latest; pin an exact tag");
-const limitsSchema = z.strictObject({
-  memoryMb: z.coerce.number().pipe(z.int().min(16)).optional(),
-  cpus: z.coerce.number().pipe(z.number().positive().max(64)).optional(),
-});
+const portSchema = wholeNumber(1, 65535);
 
 function firstIssue(error: z.ZodError): string {
   const issue = error.issues[0];
@@ -202,7 +188,8 @@ function firstIssue(error: z.ZodError): string {
 function parseServiceMap<T>(
   key: string,
   raw: unknown,
-  schema: z.ZodType<T>,
+  schema: z.ZodType<T, unknown>,
+  validServices: readonly string[],
   problems: string[],
 ): Record<string, T> {
   const result: Record<string, T> = {};
@@ -211,8 +198,8 @@ function parseServiceMap<T>(
     return result;
   }
   for (const [service, value] of Object.entries(raw)) {
-    if (!ALL_SERVICES.includes(service)) {
-      problems.push(unknownKeyProblem(`${key}.`, service, ALL_SERVICES));
+    if (!validServices.includes(service)) {
+      problems.push(unknownKeyProblem(`${key}.`, service, validServices));
       continue;
     }
     const parsed = schema.safeParse(value);
@@ -228,11 +215,13 @@ function parseServiceMap<T>(
 function parseHostPorts(offsetText: string | undefined, rawPorts: unknown, problems: string[]) {
   let offset = 0;
   if (offsetText !== undefined) {
-    const parsed = z.coerce.number().pipe(z.int().min(0).max(50000)).safeParse(offsetText);
+    const parsed = wholeNumber(0, MAX_PORT_OFFSET).safeParse(offsetText);
     if (parsed.success) {
       offset = parsed.data;
     } else {
-      problems.push(`portOffset = "${offsetText}" is invalid; use a whole number from 0 to 50000.`);
+      problems.push(
+        `portOffset = "${offsetText}" is invalid; use a whole number from 0 to ${MAX_PORT_OFFSET}.`,
+      );
     }
   }
 
@@ -255,11 +244,6 @@ function parseHostPorts(offsetText: string | undefined, rawPorts: unknown, probl
   for (const port of PUBLISHED_PORTS) {
     const override = portSchema.safeParse(overrides[port.id]);
     const hostPort = override.success ? override.data : port.defaultHostPort + offset;
-    if (hostPort > 65535) {
-      problems.push(
-        `portOffset ${offset} moves ${port.id} to host port ${hostPort}, above 65535; lower portOffset or set ports.${port.id}.`,
-      );
-    }
     hostPorts[port.id] = hostPort;
   }
   checkPortConflicts(hostPorts, problems);
@@ -286,7 +270,7 @@ function parseDockerHost(value: string | undefined, problems: string[]): string 
   }
   if (!/^(unix|tcp|ssh|npipe):\/\/.+/.test(value)) {
     problems.push(
-      `dockerHost = "${value}" is invalid; use unix:///path/to/docker.sock, tcp://host:2376 or ssh://user@host.`,
+      `dockerHost = "${redactUrl(value)}" is invalid; use unix:///path/to/docker.sock, tcp://host:2376 or ssh://user@host.`,
     );
     return undefined;
   }
@@ -302,6 +286,12 @@ export function parseStackConfig(
   raw: Readonly<Record<string, string | undefined>>,
 ): Omit<StackConfig, "secrets"> {
   const problems: string[] = [];
+  // Stack names become part of Docker container, volume and image names.
+  if (!/^[a-z0-9][a-z0-9_.-]*$/.test(stack)) {
+    problems.push(
+      `The stack name "${stack}" cannot be part of Docker names; use a stack whose name has only lowercase letters, digits, dots, dashes and underscores.`,
+    );
+  }
   const knownKeys: readonly string[] = [...PLAIN_KEYS, ...SECRET_KEYS];
   for (const key of Object.keys(raw)) {
     if (!knownKeys.includes(key)) {
@@ -318,16 +308,25 @@ export function parseStackConfig(
     );
   }
   const publicHost = raw.publicHost ?? "localhost";
-  if (!/^[A-Za-z0-9.\-:[\]]+$/.test(publicHost)) {
-    problems.push(`publicHost = "${publicHost}" is not a host name or IP address.`);
+  if (!isHostName(publicHost)) {
+    problems.push(
+      `publicHost = "${publicHost}" is not a DNS name or IPv4 address; use for example localhost or docker-host.example.`,
+    );
   }
 
   const hostPorts = parseHostPorts(raw.portOffset, parseJsonObject("ports", raw.ports, problems), problems);
-  const images = parseServiceMap("images", parseJsonObject("images", raw.images, problems), imageReferenceSchema, problems);
+  const images = parseServiceMap(
+    "images",
+    parseJsonObject("images", raw.images, problems),
+    imageReferenceSchema,
+    IMAGE_SERVICES,
+    problems,
+  );
   const limitOverrides = parseServiceMap(
     "resources",
     parseJsonObject("resources", raw.resources, problems),
     limitsSchema,
+    ALL_SERVICES,
     problems,
   );
   const dockerHost = parseDockerHost(raw.dockerHost, problems);
@@ -341,11 +340,9 @@ export function parseStackConfig(
 
   for (const key of SECRET_KEYS) {
     const value = raw[key];
-    // The value itself never appears in a message: only its length is checked.
-    if (value !== undefined && value.trim().length < 12) {
-      problems.push(
-        `${key} is set but shorter than 12 characters; set a longer value with \`pulumi config set --secret ${key}\`, or remove it to have one generated.`,
-      );
+    const problem = value === undefined ? undefined : secretProblem(key, value);
+    if (problem) {
+      problems.push(problem);
     }
   }
 

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { TYPE_TOKENS } from "./tokens";
 
-/** Returns a logical-name fragment for an image reference, for example `postgres-15-14-bookworm`. */
+/** Returns a logical-name fragment for an image reference, for example `postgres-15-19-bookworm`. */
 export function imageSlug(reference: string): string {
   return reference
     .replace(/@sha256:([a-f0-9]{12})[a-f0-9]*$/, "-$1")

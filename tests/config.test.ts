@@ -33,7 +33,7 @@ describe("config defaults", () => {
 
   it("accepts a full valid config", () => {
     const config = parseStackConfig("dev", {
-      levels: levels({ infrastructure: "running", "data-ingestion": "stopped", observability: "running" }),
+      levels: levels({ infrastructure: "running", "data-ingestion": "stopped", observability: "stopped" }),
       bindAddress: "0.0.0.0",
       portOffset: "100",
       ports: JSON.stringify({ kafka: "19092" }),
@@ -78,16 +78,23 @@ describe("config errors", () => {
     },
     {
       name: "running level with absent dependency",
-      raw: { levels: levels({ infrastructure: "running", "data-ingestion": "running", features: "running" }) },
+      raw: { levels: levels({ "data-ingestion": "running" }) },
       expected: [
-        "levels.features is running but levels.data-processing is absent; set levels.data-processing to running, or run `pipeline --start-level 3`.",
+        "levels.data-ingestion is running but levels.infrastructure is absent; set levels.infrastructure to running, or run `pipeline --start-level 1`.",
       ],
     },
     {
       name: "running level with stopped dependency",
-      raw: { levels: levels({ infrastructure: "stopped", observability: "running" }) },
+      raw: { levels: levels({ infrastructure: "stopped", "data-ingestion": "running" }) },
       expected: [
-        "levels.observability is running but levels.infrastructure is stopped; set levels.infrastructure to running, or run `pipeline --start-level 5`.",
+        "levels.data-ingestion is running but levels.infrastructure is stopped; set levels.infrastructure to running, or run `pipeline --start-level 1`.",
+      ],
+    },
+    {
+      name: "running level without services",
+      raw: { levels: levels({ infrastructure: "running", observability: "running" }) },
+      expected: [
+        "levels.observability is running, but level 5 (Observability) has no services in this version; set it to absent.",
       ],
     },
     {
@@ -100,13 +107,74 @@ describe("config errors", () => {
     {
       name: "negative port offset",
       raw: { portOffset: "-5" },
-      expected: ['portOffset = "-5" is invalid; use a whole number from 0 to 50000.'],
+      expected: ['portOffset = "-5" is invalid; use a whole number from 0 to 49863.'],
     },
     {
       name: "offset beyond the port range",
-      raw: { portOffset: "50000" },
+      raw: { portOffset: "49864" },
+      expected: ['portOffset = "49864" is invalid; use a whole number from 0 to 49863.'],
+    },
+    {
+      name: "hexadecimal port offset",
+      raw: { portOffset: "0x10" },
+      expected: ['portOffset = "0x10" is invalid; use a whole number from 0 to 49863.'],
+    },
+    {
+      name: "empty port offset",
+      raw: { portOffset: "" },
+      expected: ['portOffset = "" is invalid; use a whole number from 0 to 49863.'],
+    },
+    {
+      name: "port given as a list",
+      raw: { ports: JSON.stringify({ kafka: [9093] }) },
+      expected: ["ports.kafka = [9093] is invalid; use a port from 1 to 65535."],
+    },
+    {
+      name: "port given as a boolean",
+      raw: { ports: JSON.stringify({ kafka: true }) },
+      expected: ["ports.kafka = true is invalid; use a port from 1 to 65535."],
+    },
+    {
+      name: "IPv6 public host",
+      raw: { publicHost: "::1" },
       expected: [
-        "portOffset 50000 moves clinical-mq-management to host port 65672, above 65535; lower portOffset or set ports.clinical-mq-management.",
+        'publicHost = "::1" is not a DNS name or IPv4 address; use for example localhost or docker-host.example.',
+      ],
+    },
+    {
+      name: "image for a job without its own image",
+      raw: { images: JSON.stringify({ "minio-setup": "busybox:1.36" }) },
+      expected: ["images.minio-setup is not a known key. Valid keys: minio, "],
+    },
+    {
+      name: "unknown resource key",
+      raw: { resources: JSON.stringify({ kafka: { memory: 1 } }) },
+      expected: [
+        'resources.kafka = {"memory":1} has an unknown key; valid keys are memoryMb and cpus.',
+      ],
+    },
+    {
+      name: "boolean cpu limit",
+      raw: { resources: JSON.stringify({ kafka: { cpus: true } }) },
+      expected: ['resources.kafka = {"cpus":true} '],
+    },
+    {
+      name: "secret with whitespace",
+      raw: { redisPassword: "long enough password" },
+      expected: [
+        "redisPassword contains spaces, control characters or non-ASCII characters; set another value with `pulumi config set --secret redisPassword`, or remove it to have one generated.",
+      ],
+    },
+    {
+      name: "secret with a line break",
+      raw: { redisPassword: 'longenough-pw\nrename-command CONFIG ""' },
+      expected: ["redisPassword contains spaces, control characters or non-ASCII characters; "],
+    },
+    {
+      name: "docker host with credentials",
+      raw: { dockerHost: "http://user:hunter2hunter2@host" },
+      expected: [
+        'dockerHost = "http://user:***@host" is invalid; use unix:///path/to/docker.sock, tcp://host:2376 or ssh://user@host.',
       ],
     },
     {
@@ -164,7 +232,7 @@ describe("config errors", () => {
       name: "short configured secret",
       raw: { redisPassword: "hunter2" },
       expected: [
-        "redisPassword is set but shorter than 12 characters; set a longer value with `pulumi config set --secret redisPassword`, or remove it to have one generated.",
+        "redisPassword is set but shorter than 12 characters; set another value with `pulumi config set --secret redisPassword`, or remove it to have one generated.",
       ],
     },
   ];
@@ -178,6 +246,36 @@ describe("config errors", () => {
       });
     });
   }
+
+  it("rejects a stack name Docker cannot use", () => {
+    assert.throws(
+      () => parseStackConfig("Dev", {}),
+      (error: ConfigError) => {
+        assert.deepEqual(error.problems, [
+          'The stack name "Dev" cannot be part of Docker names; use a stack whose name has only lowercase letters, digits, dots, dashes and underscores.',
+        ]);
+        return true;
+      },
+    );
+  });
+
+  it("accepts upper case in image tags and digests", () => {
+    const digest = `redis@sha256:${"0a".repeat(32)}`;
+    const config = parseStackConfig("dev", {
+      images: JSON.stringify({
+        minio: "quay.io/minio/minio:RELEASE.2025-10-15T17-29-55Z",
+        redis: digest,
+        kafka: "registry.example:5000/team/cp-kafka:7.9.8",
+      }),
+    });
+    assert.equal(config.images.minio, "quay.io/minio/minio:RELEASE.2025-10-15T17-29-55Z");
+    assert.equal(config.images.redis, digest);
+  });
+
+  it("rejects upper case in image repositories", () => {
+    const problems = problemsOf({ images: JSON.stringify({ redis: "Mirror/Redis:7.4.11" }) });
+    assert.match(problems[0], /^images\.redis = "Mirror\/Redis:7\.4\.11" is not a valid image reference/);
+  });
 
   it("reports every problem at once", () => {
     const problems = problemsOf({ bindAddress: "nowhere", portOffset: "x", levels: levels({ features: "on" }) });

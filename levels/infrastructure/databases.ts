@@ -145,7 +145,7 @@ export function declareCache(
       image: redisImage.imageId,
       networkName,
       // The password lives in an uploaded config file rather than on the command line, where
-      // `ps` and `docker inspect` would show it.
+      // every process in the container could read it.
       command: ["redis-server", configPath],
       uploads: [{ file: configPath, content: password.apply(redisConfigFile) }],
       // redis-cli reads the password from REDISCLI_AUTH; `-e` makes an error reply such as

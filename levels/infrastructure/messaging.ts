@@ -28,7 +28,10 @@ export function kafkaEnvironment(
   zookeeperConnect: string,
   advertisedHost: string,
   hostPort: number,
+  memoryMb: number,
 ): string[] {
+  // Half the container limit for the heap leaves room for the page cache, metaspace and threads.
+  const heapMb = Math.max(128, Math.floor(memoryMb / 2));
   return [
     "KAFKA_BROKER_ID=1",
     `KAFKA_ZOOKEEPER_CONNECT=${zookeeperConnect}`,
@@ -44,7 +47,7 @@ export function kafkaEnvironment(
     "KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS=0",
     // Topics are created up front with their partition counts; a typo must not create a new one.
     "KAFKA_AUTO_CREATE_TOPICS_ENABLE=false",
-    "KAFKA_HEAP_OPTS=-Xms256m -Xmx512m",
+    `KAFKA_HEAP_OPTS=-Xms${heapMb}m -Xmx${heapMb}m`,
   ];
 }
 
@@ -117,7 +120,9 @@ export function declareMessaging(
       networkName,
       envs: zookeeper
         .endpoint(ZOOKEEPER_PORT)
-        .apply((connect) => kafkaEnvironment(connect, config.publicHost, config.hostPorts.kafka)),
+        .apply((connect) =>
+          kafkaEnvironment(connect, config.publicHost, config.hostPorts.kafka, serviceLimits(config, "kafka").memoryMb),
+        ),
       volumes: [{ volume: kafkaData, containerPath: "/var/lib/kafka/data" }],
       ports: servicePorts(config, "kafka"),
       // Asks the broker itself for its API versions, so the check fails until it serves requests.

@@ -263,6 +263,7 @@ describe("level 0 running", () => {
     assert.equal(kafka.KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR, "1");
     assert.equal(kafka.KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR, "1");
     assert.equal(kafka.KAFKA_TRANSACTION_STATE_LOG_MIN_ISR, "1");
+    assert.equal(kafka.KAFKA_HEAP_OPTS, "-Xms512m -Xmx512m");
 
     const ui = envMap(recorder.container("clinical-mlops-dev-kafka-ui"));
     assert.equal(ui.KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS, "kafka:29092");
@@ -429,6 +430,7 @@ describe("level 0 config", () => {
     });
     const kafka = recorder.container("clinical-mlops-dev-kafka");
     assert.equal(kafka.inputs.memory, 2048);
+    assert.equal(envMap(kafka).KAFKA_HEAP_OPTS, "-Xms1024m -Xmx1024m");
     assert.equal(kafka.inputs.cpus, "1");
     assert.equal(recorder.container("clinical-mlops-dev-redis").inputs.memory, 256);
   });
