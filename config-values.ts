@@ -37,7 +37,7 @@ function editDistance(a: string, b: string): number {
 }
 
 /**
- * A whole number given as a JSON number or as a string of digits, which is how
+ * Returns a schema for a whole number given as a JSON number or as a string of digits, which is how
  * `pulumi config set --path` stores numbers. Rejects "", "0x10", "1e3", booleans and lists.
  */
 export function wholeNumber(min: number, max: number) {
@@ -46,7 +46,7 @@ export function wholeNumber(min: number, max: number) {
     .pipe(z.int().min(min).max(max));
 }
 
-/** A decimal number given as a JSON number or a decimal string such as "1.5". */
+/** Returns a schema for a decimal number given as a JSON number or a string such as "1.5". */
 export function decimalNumber(min: number, max: number) {
   return z
     .union([z.number(), z.string().regex(/^\d+(\.\d+)?$/).transform(Number)])
@@ -57,7 +57,7 @@ export const hostAddressSchema = z.union([z.ipv4(), z.ipv6()]);
 
 const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
-/** A DNS name or IPv4 address. IPv6 is left out because Kafka's advertised listener needs brackets. */
+/** Checks for a DNS name or IPv4 address. IPv6 is left out because Kafka's advertised listener needs brackets. */
 export function isHostName(value: string): boolean {
   return HOST_NAME.test(value) || z.ipv4().safeParse(value).success;
 }

@@ -16,7 +16,7 @@ export function imageSlug(reference: string): string {
  * Every pulled image of the stack, each declared once however many containers use it.
  *
  * The provider removes a RemoteImage by name on delete, so two resources for one reference would
- * remove each other's image; sharing one resource per reference avoids that. Images are not kept
+ * remove each other's image. One resource per reference avoids that. Images are not kept
  * locally, so `pulumi destroy` and an `absent` level remove them.
  *
  * NOTE: two stacks on one Docker host each own their copy of a shared reference. Destroying one

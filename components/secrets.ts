@@ -9,8 +9,8 @@ import * as random from "@pulumi/random";
  * and shell-free config files without escaping.
  *
  * NOTE: PostgreSQL and RabbitMQ read their password variable only when they initialise an empty
- * volume. Setting or removing the config key later changes what the stack hands to clients but
- * not what the server accepts; change it in the server too, or recreate the level's volumes.
+ * volume. Setting or removing the config key later changes what the stack hands to clients, but
+ * not what the server accepts. Change it in the server too, or recreate the level's volumes.
  */
 export function secretOrGenerated(
   name: string,

@@ -36,7 +36,7 @@ export function kafkaEnvironment(
     "KAFKA_BROKER_ID=1",
     `KAFKA_ZOOKEEPER_CONNECT=${zookeeperConnect}`,
     `KAFKA_LISTENERS=INTERNAL://0.0.0.0:${KAFKA_INTERNAL_PORT},HOST://0.0.0.0:${KAFKA_HOST_LISTENER_PORT}`,
-    // Host clients are told the published port, which differs from 9092 under portOffset.
+    // Host clients receive the published port, which differs from 9092 under portOffset.
     `KAFKA_ADVERTISED_LISTENERS=INTERNAL://kafka:${KAFKA_INTERNAL_PORT},HOST://${advertisedHost}:${hostPort}`,
     "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP=INTERNAL:PLAINTEXT,HOST:PLAINTEXT",
     "KAFKA_INTER_BROKER_LISTENER_NAME=INTERNAL",
