@@ -81,14 +81,25 @@ export const limitsSchema = z.strictObject(
   { error: (issue) => (issue.code === "unrecognized_keys" ? "has an unknown key; valid keys are memoryMb and cpus" : undefined) },
 );
 
-/** Secrets end up in config files and URLs, so they must be printable ASCII without spaces. */
+/** Minimum length of a configured secret; the data gateway rejects shorter bearer tokens. */
+export const MIN_SECRET_LENGTH = 16;
+/** MinIO rejects root passwords longer than this. */
+const MAX_MINIO_PASSWORD_LENGTH = 40;
+
+/**
+ * Returns the problem with a configured secret, or undefined. Secrets end up in config files and
+ * URLs, so they must be printable ASCII without spaces. The message never contains the value.
+ */
 export function secretProblem(key: string, value: string): string | undefined {
   const fix = `set another value with \`pulumi config set --secret ${key}\`, or remove it to have one generated`;
   if (!/^[\x21-\x7e]*$/.test(value)) {
     return `${key} contains spaces, control characters or non-ASCII characters; ${fix}.`;
   }
-  if (value.length < 12) {
-    return `${key} is set but shorter than 12 characters; ${fix}.`;
+  if (value.length < MIN_SECRET_LENGTH) {
+    return `${key} is set but shorter than ${MIN_SECRET_LENGTH} characters; ${fix}.`;
+  }
+  if (key === "minioRootPassword" && value.length > MAX_MINIO_PASSWORD_LENGTH) {
+    return `${key} is longer than the ${MAX_MINIO_PASSWORD_LENGTH} characters MinIO accepts; ${fix}.`;
   }
   return undefined;
 }

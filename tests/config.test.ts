@@ -159,6 +159,13 @@ describe("config errors", () => {
       expected: ['resources.kafka = {"cpus":true} '],
     },
     {
+      name: "MinIO password over 40 characters",
+      raw: { minioRootPassword: "x".repeat(41) },
+      expected: [
+        "minioRootPassword is longer than the 40 characters MinIO accepts; set another value with `pulumi config set --secret minioRootPassword`, or remove it to have one generated.",
+      ],
+    },
+    {
       name: "secret with whitespace",
       raw: { redisPassword: "long enough password" },
       expected: [
@@ -232,7 +239,7 @@ describe("config errors", () => {
       name: "short configured secret",
       raw: { redisPassword: "hunter2" },
       expected: [
-        "redisPassword is set but shorter than 12 characters; set another value with `pulumi config set --secret redisPassword`, or remove it to have one generated.",
+        "redisPassword is set but shorter than 16 characters; set another value with `pulumi config set --secret redisPassword`, or remove it to have one generated.",
       ],
     },
   ];

@@ -437,12 +437,12 @@ describe("level 0 config", () => {
 
   it("uses a configured password instead of generating one", async () => {
     await declare(levelsConfig({ infrastructure: "running" }), {
-      postgresMlflowPassword: "configured-password-123",
+      postgresMlflowPassword: "configured-password-12345",
     });
     const generated = recorder.ofType(TYPES.randomPassword).map((resource) => resource.name);
     assert.ok(!generated.includes("infrastructure-postgres-mlflow-password"));
     const env = envMap(recorder.container("clinical-mlops-dev-postgres-mlflow"));
-    assert.equal(env.POSTGRES_PASSWORD, "configured-password-123");
+    assert.equal(env.POSTGRES_PASSWORD, "configured-password-12345");
     assert.ok(recorder.container("clinical-mlops-dev-postgres-mlflow").secretKeys.has("envs"));
   });
 });
