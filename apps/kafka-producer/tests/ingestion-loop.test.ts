@@ -136,7 +136,7 @@ describe("IngestionLoop", () => {
   });
 
   it("flushes lab results on abort", async () => {
-    const { gateway, loop } = setUp({ labBatchSize: 1000, tokens: 50 });
+    const { gateway, loop } = setUp({ labBatchSize: 1_000_000, tokens: 50 });
     const controller = new AbortController();
 
     const running = loop.run(controller.signal);

@@ -1,0 +1,110 @@
+/**
+ * Everything a stack command needs before it runs: the Pulumi CLI, the backend, the stack, its
+ * level config and the Docker host.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+import type { Stack } from "@pulumi/pulumi/automation";
+
+import type { LevelStates } from "../levels/model";
+import type { CliOptions } from "./args";
+import { resolveBackend } from "./backend";
+import { resolveDockerTarget, type DockerTarget } from "./docker";
+import { CliError, ExitCode } from "./errors";
+import type { OutputStream, Printer } from "./output";
+import { askYesNo } from "./prompt";
+import { locatePulumi } from "./pulumi-cli";
+import { openStack, readStackSettings, type LevelConfig } from "./stack";
+import { completeLevelStates } from "./transitions";
+
+/** The process around the CLI; tests pass their own streams, environment and timings. */
+export interface CliContext {
+  readonly env: NodeJS.ProcessEnv;
+  readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+  /** Folder that contains Pulumi.yaml; the workspace runs there. */
+  readonly projectRoot: string;
+  /** Aborted on the first Ctrl-C. */
+  readonly interrupt: AbortSignal;
+  /** Interval in ms between health polls of `--restart-level`. */
+  readonly pollIntervalMs: number;
+  /** Interval in ms between scans for new containers in `--logs`. */
+  readonly logRescanMs: number;
+  /** Current time in ms since the epoch. */
+  readonly now: () => number;
+}
+
+export interface Session {
+  readonly ctx: CliContext;
+  readonly printer: Printer;
+  readonly options: CliOptions;
+  readonly stackName: string;
+  /** Undefined when a read-only command finds no stack. */
+  readonly stack: Stack | undefined;
+  /** The levels map as written in the config; missing keys mean absent. */
+  readonly levelConfig: LevelConfig;
+  /** Desired state of every level. */
+  readonly states: LevelStates;
+  readonly dockerTarget: DockerTarget;
+  /** True when stdin is a terminal, so the CLI may ask questions. */
+  readonly interactive: boolean;
+}
+
+function checkProjectRoot(projectRoot: string): void {
+  if (!fs.existsSync(path.join(projectRoot, "Pulumi.yaml"))) {
+    throw new CliError(
+      `No Pulumi.yaml in ${projectRoot}: the pipeline command runs the clinical-mlops Pulumi project there.`,
+      ExitCode.usage,
+      ["Run it from a complete checkout of the repository (npx pipeline or npm run pipeline)."],
+    );
+  }
+}
+
+/**
+ * Prepares a stack command. With `create`, a missing stack is created, as the start and stop
+ * commands need. Read-only commands pass false and treat a missing stack as all levels absent.
+ */
+export async function openSession(
+  ctx: CliContext,
+  printer: Printer,
+  options: CliOptions,
+  create: boolean,
+): Promise<Session> {
+  const interactive = ctx.stdin.isTTY === true;
+  const pulumiCommand = await locatePulumi(
+    ctx.env,
+    (text) => printer.note(text),
+    interactive ? (question) => askYesNo(ctx, question) : undefined,
+  );
+  checkProjectRoot(ctx.projectRoot);
+
+  const backend = resolveBackend(ctx.projectRoot, ctx.env, options.backend);
+  if (backend.createdPassphraseFile) {
+    printer.note(
+      `Created a random passphrase for the stack's secrets in ${backend.createdPassphraseFile} (mode 0600). ` +
+        "Keep this file: the stack's secrets cannot be decrypted without it.",
+    );
+  }
+
+  const stack = await openStack({
+    projectRoot: ctx.projectRoot,
+    stackName: options.stack,
+    pulumiCommand,
+    envVars: backend.envVars,
+    create,
+  });
+  const settings = stack ? await readStackSettings(stack) : { levels: {}, dockerHost: undefined };
+  return {
+    ctx,
+    printer,
+    options,
+    stackName: options.stack,
+    stack,
+    levelConfig: settings.levels,
+    states: completeLevelStates(settings.levels),
+    dockerTarget: resolveDockerTarget(settings.dockerHost, ctx.env),
+    interactive,
+  };
+}
