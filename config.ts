@@ -284,8 +284,17 @@ function parseDockerHost(value: string | undefined, problems: string[]): string 
 export function parseStackConfig(
   stack: string,
   raw: Readonly<Record<string, string | undefined>>,
+  otherNamespaces: readonly string[] = [],
 ): Omit<StackConfig, "secrets"> {
   const problems: string[] = [];
+  for (const namespace of otherNamespaces) {
+    // A misspelt namespace would make every key in it silently ignored.
+    if (nearestMatch(namespace, [CONFIG_NAMESPACE])) {
+      problems.push(
+        `Config namespace "${namespace}" is not read by this program. Did you mean "${CONFIG_NAMESPACE}"? Move its keys there.`,
+      );
+    }
+  }
   // Stack names become part of Docker container, volume and image names.
   if (!/^[a-z0-9][a-z0-9_.-]*$/.test(stack)) {
     problems.push(
@@ -363,13 +372,16 @@ export function parseStackConfig(
 export function readStackConfig(): StackConfig {
   const prefix = `${CONFIG_NAMESPACE}:`;
   const raw: Record<string, string> = {};
+  const otherNamespaces = new Set<string>();
   for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
     if (key.startsWith(prefix)) {
       raw[key.slice(prefix.length)] = value;
+    } else {
+      otherNamespaces.add(key.split(":")[0]);
     }
   }
 
-  const parsed = parseStackConfig(pulumi.getStack(), raw);
+  const parsed = parseStackConfig(pulumi.getStack(), raw, [...otherNamespaces]);
   const config = new pulumi.Config(CONFIG_NAMESPACE);
   const secrets: Partial<Record<SecretKey, pulumi.Output<string>>> = {};
   for (const key of SECRET_KEYS) {

@@ -37,8 +37,16 @@ export class ImageRegistry extends pulumi.ComponentResource {
   pull(reference: string): docker.RemoteImage {
     let image = this.images.get(reference);
     if (!image) {
+      const slug = imageSlug(reference);
+      const clash = [...this.images.keys()].find((other) => imageSlug(other) === slug);
+      if (clash) {
+        throw new pulumi.ResourceError(
+          `Image references "${clash}" and "${reference}" map to the same resource name ${this.name}-${slug}; change one of the images overrides.`,
+          this,
+        );
+      }
       image = new docker.RemoteImage(
-        `${this.name}-${imageSlug(reference)}`,
+        `${this.name}-${slug}`,
         { name: reference, keepLocally: false },
         { parent: this },
       );

@@ -340,6 +340,22 @@ describe("readStackConfig", () => {
     assert.equal(config.secrets.minioRootPassword, undefined);
   });
 
+  it("rejects a misspelt namespace", () => {
+    pulumi.runtime.setAllConfig({
+      "clinicalmlops:levels": levels({ infrastructure: "running" }),
+      "docker:host": "unix:///ignored.sock",
+    });
+    assert.throws(
+      () => readStackConfig(),
+      (error: ConfigError) => {
+        assert.deepEqual(error.problems, [
+          'Config namespace "clinicalmlops" is not read by this program. Did you mean "clinical-mlops"? Move its keys there.',
+        ]);
+        return true;
+      },
+    );
+  });
+
   it("throws before any resource exists when config is invalid", () => {
     pulumi.runtime.setAllConfig({ "clinical-mlops:levels": levels({ features: "running" }) });
     assert.throws(() => readStackConfig(), ConfigError);

@@ -4,7 +4,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 import { appSourceHash } from "../../components/app-image";
-import { imageSlug } from "../../components/images";
+import { ImageRegistry, imageSlug } from "../../components/images";
+import "../helpers/mocks";
 
 function writeFile(root: string, relative: string, content: string): void {
   fs.mkdirSync(path.dirname(path.join(root, relative)), { recursive: true });
@@ -48,6 +49,17 @@ describe("appSourceHash", () => {
     writeFile(root, "apps/gateway/node_modules/x/index.js", "x");
     writeFile(root, "apps/gateway/dist/main.js", "compiled");
     assert.equal(appSourceHash("gateway", root), before);
+  });
+});
+
+describe("ImageRegistry", () => {
+  it("rejects two references with one resource name", () => {
+    const registry = new ImageRegistry("slug-clash");
+    registry.pull("a.b/c:1");
+    assert.throws(
+      () => registry.pull("a-b/c:1"),
+      /Image references "a\.b\/c:1" and "a-b\/c:1" map to the same resource name slug-clash-a-b-c-1/,
+    );
   });
 });
 
