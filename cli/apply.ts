@@ -6,7 +6,7 @@ import type { EngineEvent, OutputMap, Stack } from "@pulumi/pulumi/automation";
 import type Dockerode from "dockerode";
 
 import { IMPLEMENTED_LEVELS, LEVELS, LEVEL_KEYS, type LevelNumber } from "../levels/model";
-import { connectDocker, listStackContainers, listStackVolumes } from "./docker";
+import { connectDocker, dockerRequest, listStackContainers, listStackVolumes } from "./docker";
 import { CliError, ExitCode, errorMessage, pulumiStderr } from "./errors";
 import { PlanCollector } from "./events";
 import { UpdateProgress } from "./progress";
@@ -61,14 +61,13 @@ async function volumesToDelete(
   session: Session,
   plan: TransitionPlan,
 ): Promise<Dockerode.VolumeInspectInfo[]> {
-  switch (plan.command.kind) {
-    case "stop-level-full":
-      return listStackVolumes(docker, session.stackName, plan.command.level);
-    case "clean-all":
-      return listStackVolumes(docker, session.stackName);
-    default:
-      return [];
+  if (plan.command.kind !== "stop-level-full" && plan.command.kind !== "clean-all") {
+    return [];
   }
+  const level = plan.command.kind === "stop-level-full" ? plan.command.level : undefined;
+  return dockerRequest(session.dockerTarget, "list the volumes to delete", () =>
+    listStackVolumes(docker, session.stackName, level),
+  );
 }
 
 function confirmQuestion(session: Session, plan: TransitionPlan): string {
@@ -215,8 +214,12 @@ async function removeLeftovers(
   confirmedVolumes: readonly Dockerode.VolumeInspectInfo[],
 ): Promise<void> {
   const failures: string[] = [];
+  const target = session.dockerTarget;
   if (plan.command.kind === "clean-all") {
-    for (const container of await listStackContainers(docker, session.stackName)) {
+    const containers = await dockerRequest(target, "list leftover containers", () =>
+      listStackContainers(docker, session.stackName),
+    );
+    for (const container of containers) {
       session.printer.note(`Removing leftover container ${container.name}.`);
       await removeQuietly(
         container.name,
@@ -227,7 +230,10 @@ async function removeLeftovers(
   }
   const level = plan.command.kind === "stop-level-full" ? plan.command.level : undefined;
   const confirmedNames = new Set(confirmedVolumes.map((volume) => volume.Name));
-  for (const volume of await listStackVolumes(docker, session.stackName, level)) {
+  const volumes = await dockerRequest(target, "list leftover volumes", () =>
+    listStackVolumes(docker, session.stackName, level),
+  );
+  for (const volume of volumes) {
     if (confirmedNames.has(volume.Name)) {
       session.printer.note(`Removing leftover volume ${volume.Name}.`);
       await removeQuietly(volume.Name, () => docker.getVolume(volume.Name).remove(), failures);
@@ -277,9 +283,15 @@ export async function runTransition(session: Session, command: TransitionCommand
   const docker = await connectDocker(session.dockerTarget);
   const volumes = await volumesToDelete(docker, session, plan);
   if (plan.volumeDeletionLevels.length > 0) {
-    printVolumes(session.printer, plan, volumes);
+    printVolumes(session.printer, plan, volumes, session.options.preview);
   }
   await confirm(session, plan, confirmationFor(plan, volumes.length));
+  if (session.ctx.interrupt.aborted) {
+    throw new CliError(
+      "Interrupted before the update started; nothing was changed.",
+      ExitCode.interrupted,
+    );
+  }
 
   // A preview collects failures like an update but prints no progress, since nothing starts.
   const report = session.options.preview ? () => {} : (line: string) => session.printer.note(line);

@@ -99,7 +99,8 @@ function usageError(message: string): CliError {
 /** Parses a level number given to `option`, rejecting anything outside the level model. */
 export function parseLevel(raw: string, option: string): LevelNumber {
   const maxLevel = LEVELS.length - 1;
-  const level = LEVELS.find((candidate) => /^\d+$/.test(raw) && candidate.number === Number(raw));
+  // Only canonical numbers count, so "01" or "1.0" are rejected like any other invalid level.
+  const level = LEVELS.find((candidate) => String(candidate.number) === raw);
   if (!level) {
     throw usageError(
       `Invalid level "${raw}" for --${option}: levels are numbered 0 to ${maxLevel}.`,
@@ -124,8 +125,15 @@ function parseTail(raw: string | undefined): number | "all" {
 const DURATION = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
 
 /**
+ * ISO 8601 dates as `Date.parse` reads them: a date alone is UTC midnight, a date and time without
+ * `Z` or an offset is local time.
+ */
+const ISO_DATE =
+  /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})?)?$/;
+
+/**
  * Converts a `--since` value to UNIX seconds: a duration before now (`90s`, `10m`, `1h30m`),
- * UNIX seconds, or a date and time that `Date.parse` accepts (`2026-01-31T12:00:00Z`).
+ * UNIX seconds, or an ISO 8601 date or date and time (`2026-01-31`, `2026-01-31T12:00:00Z`).
  */
 export function parseSince(raw: string, nowMs: number): number {
   const duration = DURATION.exec(raw);
@@ -137,10 +145,10 @@ export function parseSince(raw: string, nowMs: number): number {
   if (/^\d+$/.test(raw)) {
     return Number(raw);
   }
-  const parsedMs = Date.parse(raw);
+  const parsedMs = ISO_DATE.test(raw) ? Date.parse(raw) : Number.NaN;
   if (Number.isNaN(parsedMs)) {
     throw usageError(
-      `Invalid --since "${raw}": use a duration such as 10m or 1h30m, UNIX seconds, or a date such as 2026-01-31T12:00:00Z.`,
+      `Invalid --since "${raw}": use a duration such as 10m or 1h30m, UNIX seconds, or an ISO 8601 date such as 2026-01-31T12:00:00Z.`,
     );
   }
   return Math.floor(parsedMs / 1000);
@@ -219,12 +227,34 @@ function checkOptionsFit(command: Command, values: ParsedValues): void {
   }
 }
 
+/**
+ * Prepares `argv` for `parseArgs`: drops one leading `--`, which `npx pipeline -- --status` passes
+ * through, and joins a value option with a following negative number (`--tail -3` becomes
+ * `--tail=-3`), so the value checks report it instead of Node's "argument is ambiguous".
+ */
+export function normalizeArgv(argv: readonly string[]): string[] {
+  const args = argv[0] === "--" ? argv.slice(1) : [...argv];
+  const joined: string[] = [];
+  for (let index = 0; index < args.length; index += 1) {
+    const name = args[index].startsWith("--") ? args[index].slice(2) : "";
+    const option = (OPTIONS as Record<string, { type: string }>)[name];
+    const next = args[index + 1];
+    if (option?.type === "string" && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${args[index]}=${next}`);
+      index += 1;
+    } else {
+      joined.push(args[index]);
+    }
+  }
+  return joined;
+}
+
 /** Parses `argv` (without the node and script paths). Throws `CliError` with exit code 2. */
 export function parseCliArgs(argv: readonly string[], nowMs = Date.now()): CliOptions {
   let values: ParsedValues;
   try {
     values = parseArgs({
-      args: [...argv],
+      args: normalizeArgv(argv),
       options: OPTIONS,
       strict: true,
       allowPositionals: false,

@@ -20,6 +20,10 @@ export interface BackendSettings {
   readonly backendUrl: string;
   /** Passphrase file created by this call, if any; the caller tells the user where it is. */
   readonly createdPassphraseFile?: string;
+  /** True when the backend is the default file backend and its folder does not exist yet. */
+  readonly stateMissing: boolean;
+  /** Problems the user should fix, such as a passphrase file that others may read. */
+  readonly warnings: readonly string[];
 }
 
 /** Returns the default file backend URL for a project root. */
@@ -54,30 +58,76 @@ export function ensurePassphraseFile(projectRoot: string): { file: string; creat
   }
 }
 
-/** Resolves the backend and passphrase variables for the workspace, creating files as needed. */
+/** Returns a warning when group or others may read the passphrase file, else undefined. */
+export function passphraseModeWarning(file: string): string | undefined {
+  let mode: number;
+  try {
+    mode = fs.statSync(file).mode & 0o777;
+  } catch {
+    // A missing file is reported by Pulumi, with the passphrase error it causes.
+    return undefined;
+  }
+  if ((mode & 0o077) === 0) {
+    return undefined;
+  }
+  const octal = mode.toString(8).padStart(4, "0");
+  return `The passphrase file ${file} is readable by other users (mode ${octal}); run \`chmod 600 ${file}\`.`;
+}
+
+/**
+ * Returns the passphrase variable. With `create`, a missing default passphrase file is created.
+ * Without it, a missing file means no variable, because no stack can have been created without it.
+ */
+function passphraseSettings(
+  projectRoot: string,
+  env: NodeJS.ProcessEnv,
+  create: boolean,
+): { envVars: Record<string, string>; file?: string; created: boolean } {
+  // An empty passphrase is valid for Pulumi, so only an unset variable counts as missing.
+  if (env.PULUMI_CONFIG_PASSPHRASE !== undefined) {
+    return { envVars: { PULUMI_CONFIG_PASSPHRASE: env.PULUMI_CONFIG_PASSPHRASE }, created: false };
+  }
+  const envFile = env.PULUMI_CONFIG_PASSPHRASE_FILE;
+  if (envFile !== undefined && envFile !== "") {
+    return { envVars: { PULUMI_CONFIG_PASSPHRASE_FILE: envFile }, file: envFile, created: false };
+  }
+  const defaultFile = path.join(projectRoot, STATE_DIR_NAME, PASSPHRASE_FILE_NAME);
+  if (!create && !fs.existsSync(defaultFile)) {
+    return { envVars: {}, created: false };
+  }
+  const { file, created } = ensurePassphraseFile(projectRoot);
+  return { envVars: { PULUMI_CONFIG_PASSPHRASE_FILE: file }, file, created };
+}
+
+/**
+ * Resolves the backend and passphrase variables for the workspace. With `create` (start and stop
+ * commands), the default state folder and passphrase file are created as needed; read-only
+ * commands create nothing.
+ */
 export function resolveBackend(
   projectRoot: string,
   env: NodeJS.ProcessEnv,
   backendFlag: string | undefined,
+  create = true,
 ): BackendSettings {
-  const envVars: Record<string, string> = {};
   let backendUrl = backendFlag ?? env.PULUMI_BACKEND_URL;
+  let stateMissing = false;
   if (backendUrl === undefined || backendUrl === "") {
-    ensureStateDir(projectRoot);
     backendUrl = defaultBackendUrl(projectRoot);
+    if (create) {
+      ensureStateDir(projectRoot);
+    } else {
+      stateMissing = !fs.existsSync(path.join(projectRoot, STATE_DIR_NAME));
+    }
   }
-  envVars.PULUMI_BACKEND_URL = backendUrl;
 
-  // An empty passphrase is valid for Pulumi, so only an unset variable counts as missing.
-  if (env.PULUMI_CONFIG_PASSPHRASE !== undefined) {
-    envVars.PULUMI_CONFIG_PASSPHRASE = env.PULUMI_CONFIG_PASSPHRASE;
-    return { envVars, backendUrl };
-  }
-  if (env.PULUMI_CONFIG_PASSPHRASE_FILE !== undefined && env.PULUMI_CONFIG_PASSPHRASE_FILE !== "") {
-    envVars.PULUMI_CONFIG_PASSPHRASE_FILE = env.PULUMI_CONFIG_PASSPHRASE_FILE;
-    return { envVars, backendUrl };
-  }
-  const { file, created } = ensurePassphraseFile(projectRoot);
-  envVars.PULUMI_CONFIG_PASSPHRASE_FILE = file;
-  return { envVars, backendUrl, createdPassphraseFile: created ? file : undefined };
+  const passphrase = passphraseSettings(projectRoot, env, create);
+  const warning = passphrase.file ? passphraseModeWarning(passphrase.file) : undefined;
+  return {
+    envVars: { PULUMI_BACKEND_URL: backendUrl, ...passphrase.envVars },
+    backendUrl,
+    createdPassphraseFile: passphrase.created ? passphrase.file : undefined,
+    stateMissing,
+    warnings: warning ? [warning] : [],
+  };
 }

@@ -2,6 +2,8 @@
  * Container log reading: Docker's multiplexed stream format, line splitting, and the last lines
  * of a container's log for error messages.
  */
+import { StringDecoder } from "node:string_decoder";
+
 import type Dockerode from "dockerode";
 
 /** Size of the header that precedes every frame of a multiplexed (non-TTY) log stream. */
@@ -35,14 +37,18 @@ export function demultiplex(buffer: Buffer): { frames: LogFrame[]; rest: Buffer 
   return { frames, rest: buffer.subarray(offset) };
 }
 
-/** Collects text chunks and emits complete lines, without the line ending. */
+/**
+ * Collects the bytes of one log stream and emits complete UTF-8 lines, without the line ending.
+ * Its own decoder keeps a character whose bytes span two chunks or frames whole.
+ */
 export class LineSplitter {
   private pending = "";
+  private readonly decoder = new StringDecoder("utf8");
 
   constructor(private readonly onLine: (line: string) => void) {}
 
-  push(text: string): void {
-    const parts = (this.pending + text).split("\n");
+  push(bytes: Buffer): void {
+    const parts = (this.pending + this.decoder.write(bytes)).split("\n");
     this.pending = parts.pop() ?? "";
     for (const part of parts) {
       this.onLine(part.replace(/\r$/, ""));
@@ -51,6 +57,7 @@ export class LineSplitter {
 
   /** Emits the last line when it had no line ending. */
   flush(): void {
+    this.pending += this.decoder.end();
     if (this.pending !== "") {
       this.onLine(this.pending.replace(/\r$/, ""));
       this.pending = "";
@@ -62,13 +69,14 @@ export class LineSplitter {
 export function logBufferToLines(buffer: Buffer, tty: boolean): string[] {
   const lines: string[] = [];
   const collect = (line: string) => lines.push(line);
-  // Each stream gets its own splitter, because Docker may cut a long line into several frames.
+  // Each stream gets its own splitter, because Docker may cut a line, even inside a character,
+  // into several frames.
   const splitters = { stdout: new LineSplitter(collect), stderr: new LineSplitter(collect) };
   if (tty) {
-    splitters.stdout.push(buffer.toString("utf8"));
+    splitters.stdout.push(buffer);
   } else {
     for (const frame of demultiplex(buffer).frames) {
-      splitters[frame.stream].push(frame.payload.toString("utf8"));
+      splitters[frame.stream].push(frame.payload);
     }
   }
   splitters.stdout.flush();

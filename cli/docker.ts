@@ -92,16 +92,32 @@ export function dockerOptionsFor(url: string, env: NodeJS.ProcessEnv): Dockerode
   );
 }
 
-/** Picks the Docker host: the stack's `dockerHost` config, then `DOCKER_HOST`, then the default socket. */
+function optionsFrom(url: string, env: NodeJS.ProcessEnv, origin: string): Dockerode.DockerOptions {
+  try {
+    return dockerOptionsFor(url, env);
+  } catch (error) {
+    if (error instanceof CliError) {
+      throw new CliError(`${error.message} Fix ${origin}.`, error.exitCode);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Picks the Docker host: the stack's `dockerHost` config, then `DOCKER_HOST`, then the default
+ * socket. Throws a usage `CliError` that names the setting when the chosen host is invalid.
+ */
 export function resolveDockerTarget(
   configHost: string | undefined,
   env: NodeJS.ProcessEnv,
 ): DockerTarget {
   if (configHost !== undefined && configHost !== "") {
-    return { url: configHost, source: "config", options: dockerOptionsFor(configHost, env) };
+    const options = optionsFrom(configHost, env, "the clinical-mlops:dockerHost config");
+    return { url: configHost, source: "config", options };
   }
   if (env.DOCKER_HOST !== undefined && env.DOCKER_HOST !== "") {
-    return { url: env.DOCKER_HOST, source: "env", options: dockerOptionsFor(env.DOCKER_HOST, env) };
+    const options = optionsFrom(env.DOCKER_HOST, env, "DOCKER_HOST");
+    return { url: env.DOCKER_HOST, source: "env", options };
   }
   const url = `unix://${DEFAULT_DOCKER_SOCKET}`;
   return { url, source: "default", options: dockerOptionsFor(url, env) };
@@ -149,6 +165,51 @@ export async function connectDocker(target: DockerTarget): Promise<Dockerode> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+function requestFailureHints(status: number | undefined, action: string): string[] {
+  if (status === 401 || status === 403) {
+    return [
+      "The daemon, or a socket proxy or authorization plugin in front of it, denied the request.",
+      `Allow this client to ${action}, or point DOCKER_HOST or clinical-mlops:dockerHost at a daemon that permits it.`,
+    ];
+  }
+  return [
+    "Check the Docker daemon's log (for example `journalctl -u docker`); `docker ps` and",
+    "`docker volume ls` against the same host show whether the daemon works for other clients.",
+  ];
+}
+
+/**
+ * Returns the `CliError` for a Docker API request that failed after the ping succeeded, naming
+ * the host, the action and Docker's message (docker-modem puts the HTTP status into it).
+ */
+export function dockerRequestError(error: unknown, target: DockerTarget, action: string): CliError {
+  const status = (error as { statusCode?: unknown }).statusCode;
+  const statusCode = typeof status === "number" ? status : undefined;
+  return new CliError(
+    `The Docker daemon at ${describeTarget(target)} failed to ${action}: ${errorMessage(error).trim()}`,
+    ExitCode.failed,
+    requestFailureHints(statusCode, action),
+  );
+}
+
+/** Runs one Docker API call and turns its failure into a `CliError` naming the action. */
+export async function dockerRequest<T>(
+  target: DockerTarget,
+  action: string,
+  call: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw dockerRequestError(error, target, action);
+  }
+}
+
+/** True when a Docker API error is a 404, for example a container removed meanwhile. */
+export function isNotFound(error: unknown): boolean {
+  return (error as { statusCode?: unknown }).statusCode === 404;
 }
 
 /** Label filters for the stack's objects, narrowed to a level or a service when given. */

@@ -49,10 +49,13 @@ export function errorMessage(error: unknown): string {
 
 /**
  * Returns the stderr of a failed Pulumi CLI command, trimmed. The Automation API's CommandError
- * keeps it only inside its message, as ` stderr: ...` followed by ` err?: ...`.
+ * keeps it only inside its message, as ` stderr: ...` followed by ` err?: ...`. For a non-zero
+ * exit that text is execa's message, whose first line ("Command failed with exit code N: ...")
+ * repeats the command line and is dropped.
  */
 export function pulumiStderr(error: unknown): string {
   const message = errorMessage(error);
   const match = /\n stderr: ([\s\S]*?)\n err\?:/.exec(message);
-  return (match ? match[1] : message).trim();
+  const stderr = match ? match[1] : message;
+  return stderr.replace(/^Command failed with exit code \d+: [^\n]*\n/, "").trim();
 }

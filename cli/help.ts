@@ -26,7 +26,7 @@ Brings the clinical MLOps platform up and down on Docker, level by level, throug
 
 Commands (give exactly one):
   --start-level N        Start level N and the levels it depends on.
-  --start-full           Start every level.
+  --start-full           Start every level that has services; others keep their state.
   --stop-level N         Stop level N: remove its containers, keep volumes and images.
                          Running levels that depend on N are stopped too.
   --stop-level-full N    Make level N absent and delete its volumes (asks first).
@@ -47,7 +47,7 @@ Options:
   --yes, -y              Confirm --stop-level-full and --clean-all without a prompt.
   --tail LINES           With --logs: lines per container to show first, or "all". Defaults to ${DEFAULT_LOG_TAIL}.
   --since TIME           With --logs: only lines since a duration ago (10m, 1h30m), UNIX seconds
-                         or a date (2026-01-31T12:00:00Z).
+                         or an ISO 8601 date (2026-01-31 or 2026-01-31T12:00:00Z).
   --timeout SECONDS      With --restart-level: maximum wait per service. Defaults to ${DEFAULT_RESTART_TIMEOUT_SECONDS}.
 
 Levels:

@@ -8,7 +8,13 @@ import type Dockerode from "dockerode";
 
 import { levelByNumber, type LevelNumber } from "../levels/model";
 import { demultiplex, LineSplitter } from "./container-logs";
-import { connectDocker, describeTarget, listStackContainers, type StackContainer } from "./docker";
+import {
+  connectDocker,
+  describeTarget,
+  dockerRequest,
+  listStackContainers,
+  type StackContainer,
+} from "./docker";
 import { CliError, ExitCode, errorMessage } from "./errors";
 import { SERVICE_COLORS } from "./output";
 import type { Session } from "./session";
@@ -77,13 +83,13 @@ class LevelLogFollower {
     let rest: Buffer = Buffer.alloc(0);
     stream.on("data", (chunk: Buffer) => {
       if (tty) {
-        splitters.stdout.push(chunk.toString("utf8"));
+        splitters.stdout.push(chunk);
         return;
       }
       const result = demultiplex(Buffer.concat([rest, chunk]));
       rest = result.rest;
       for (const frame of result.frames) {
-        splitters[frame.stream].push(frame.payload.toString("utf8"));
+        splitters[frame.stream].push(frame.payload);
       }
     });
     const ended = () => {
@@ -157,7 +163,9 @@ async function scanForNewContainers(
 /** Follows the level's logs until Ctrl-C and returns 0; exits with 8 when the level has no containers. */
 export async function runLogs(session: Session, command: LogsCommand): Promise<number> {
   const docker = await connectDocker(session.dockerTarget);
-  const containers = await listStackContainers(docker, session.stackName, { level: command.level });
+  const containers = await dockerRequest(session.dockerTarget, "list the level's containers", () =>
+    listStackContainers(docker, session.stackName, { level: command.level }),
+  );
   if (containers.length === 0) {
     const state = session.states[levelByNumber(command.level).key];
     throw new CliError(

@@ -44,11 +44,12 @@ export function printPlan(printer: Printer, plan: TransitionPlan, stackName: str
   }
 }
 
-/** Prints the volumes a command deletes, or that none were found. */
+/** Prints the volumes a command deletes (or would delete, with `preview`), or that none exist. */
 export function printVolumes(
   printer: Printer,
   plan: TransitionPlan,
   volumes: readonly Dockerode.VolumeInspectInfo[],
+  preview: boolean,
 ): void {
   const scope =
     plan.command.kind === "stop-level-full"
@@ -58,7 +59,7 @@ export function printVolumes(
     printer.line(`No volumes ${scope} were found on the Docker daemon.`);
     return;
   }
-  printer.line(`These volumes ${scope} will be deleted:`);
+  printer.line(`These volumes ${scope} ${preview ? "would be" : "will be"} deleted:`);
   for (const volume of volumes) {
     printer.line(`  - ${volume.Name}`);
   }

@@ -7,7 +7,13 @@ import type Dockerode from "dockerode";
 
 import { levelByNumber, type LevelNumber } from "../levels/model";
 import { readLogTail } from "./container-logs";
-import { connectDocker, listStackContainers, type StackContainer } from "./docker";
+import {
+  connectDocker,
+  dockerRequest,
+  listStackContainers,
+  type DockerTarget,
+  type StackContainer,
+} from "./docker";
 import { CliError, ExitCode, errorMessage } from "./errors";
 import { lastHealthOutput, liveStateOf } from "./live-state";
 import { FAILURE_LOG_LINES } from "./report";
@@ -41,7 +47,7 @@ async function logDetails(docker: Dockerode, container: StackContainer): Promise
     const lines = await readLogTail(docker, container.id, FAILURE_LOG_LINES);
     return [
       `Last ${FAILURE_LOG_LINES} log lines of ${container.name}:`,
-      ...lines.map((line) => `  ${line}`),
+      ...(lines.length > 0 ? lines.map((line) => `  ${line}`) : ["  (empty log)"]),
     ];
   } catch (error) {
     return [`(logs unavailable: ${errorMessage(error)})`];
@@ -57,8 +63,12 @@ async function waitHealthy(
 ): Promise<number> {
   const started = session.ctx.now();
   const deadline = started + timeoutSeconds * 1000;
+  const target = session.dockerTarget;
   for (;;) {
-    const state = (await docker.getContainer(container.id).inspect()).State;
+    const info = await dockerRequest(target, `inspect container ${container.name}`, () =>
+      docker.getContainer(container.id).inspect(),
+    );
+    const state = info.State;
     const live = liveStateOf(state, "service");
     if (live.ok) {
       return Math.round((session.ctx.now() - started) / 1000);
@@ -105,21 +115,54 @@ function containersInOrder(level: LevelNumber, containers: StackContainer[]): St
   return services.map((service) => containers.find((c) => c.service === service) as StackContainer);
 }
 
-/** Restarts the level's services in order and returns 0 when all of them are healthy again. */
+function interruptedBefore(
+  container: StackContainer,
+  restarted: readonly StackContainer[],
+): CliError {
+  const done = restarted.map((entry) => entry.service);
+  return new CliError(
+    `Interrupted before restarting ${container.service}; it and later services were not restarted.`,
+    ExitCode.interrupted,
+    [done.length > 0 ? `Restarted and healthy: ${done.join(", ")}.` : "No service was restarted."],
+  );
+}
+
+async function restartOne(
+  target: DockerTarget,
+  docker: Dockerode,
+  container: StackContainer,
+): Promise<void> {
+  await dockerRequest(target, `restart container ${container.name}`, () =>
+    docker.getContainer(container.id).restart({ t: RESTART_STOP_TIMEOUT_SECONDS }),
+  );
+}
+
+/**
+ * Restarts the level's services in order and returns 0 when all of them are healthy again. Ctrl-C
+ * stops before the next service.
+ */
 export async function runRestart(session: Session, command: RestartCommand): Promise<number> {
   const refusal = restartRefusal(session.states, command.level);
   if (refusal) {
     throw new CliError(refusal, ExitCode.notRunning);
   }
-  const docker = await connectDocker(session.dockerTarget);
-  const all = await listStackContainers(docker, session.stackName, { level: command.level });
+  const target = session.dockerTarget;
+  const docker = await connectDocker(target);
+  const all = await dockerRequest(target, "list the level's containers", () =>
+    listStackContainers(docker, session.stackName, { level: command.level }),
+  );
   const ordered = containersInOrder(command.level, all);
 
+  const restarted: StackContainer[] = [];
   for (const container of ordered) {
+    if (session.ctx.interrupt.aborted) {
+      throw interruptedBefore(container, restarted);
+    }
     session.printer.note(`Restarting ${container.service} ...`);
-    await docker.getContainer(container.id).restart({ t: RESTART_STOP_TIMEOUT_SECONDS });
+    await restartOne(target, docker, container);
     const seconds = await waitHealthy(session, docker, container, command.timeoutSeconds);
     session.printer.line(`${container.service} is healthy after ${seconds} s.`);
+    restarted.push(container);
   }
   const noun = ordered.length === 1 ? "service" : "services";
   session.printer.line(`Restarted ${ordered.length} ${noun} of ${levelLabel(command.level)}.`);

@@ -37,7 +37,7 @@ async function runStackCommand(
   }
 }
 
-function report(error: unknown, printer: Printer): number {
+function report(error: unknown, printer: Printer, env: NodeJS.ProcessEnv): number {
   if (error instanceof CliError) {
     printer.error(error.message);
     for (const line of error.details) {
@@ -45,10 +45,13 @@ function report(error: unknown, printer: Printer): number {
     }
     return error.exitCode;
   }
-  // Anything else is a defect in the CLI, so the stack trace helps more than it confuses.
+  // Anything else is a defect in the CLI; its stack trace is printed only on request.
   printer.error(`Unexpected failure: ${errorMessage(error)}`);
-  if (error instanceof Error && error.stack) {
+  if (env.PIPELINE_DEBUG === "1" && error instanceof Error && error.stack) {
     printer.note(error.stack);
+  } else {
+    printer.note("This is a bug in the pipeline command. Run it again with PIPELINE_DEBUG=1 to");
+    printer.note("print the stack trace, and report it with the command you ran.");
   }
   return ExitCode.failed;
 }
@@ -68,6 +71,6 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
     }
     return await runStackCommand(ctx, printer, options);
   } catch (error) {
-    return report(error, printer);
+    return report(error, printer, ctx.env);
   }
 }

@@ -5,11 +5,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import type { Stack } from "@pulumi/pulumi/automation";
+import type { PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 
 import type { LevelStates } from "../levels/model";
 import type { CliOptions } from "./args";
-import { resolveBackend } from "./backend";
+import { resolveBackend, type BackendSettings } from "./backend";
 import { resolveDockerTarget, type DockerTarget } from "./docker";
 import { CliError, ExitCode } from "./errors";
 import type { OutputStream, Printer } from "./output";
@@ -62,9 +62,30 @@ function checkProjectRoot(projectRoot: string): void {
   }
 }
 
+async function openStackIfPresent(
+  ctx: CliContext,
+  options: CliOptions,
+  pulumiCommand: PulumiCommand,
+  backend: BackendSettings,
+  create: boolean,
+): Promise<Stack | undefined> {
+  if (!create && backend.stateMissing) {
+    // Without the default state folder no stack exists, so a read-only command skips Pulumi.
+    return undefined;
+  }
+  return openStack({
+    projectRoot: ctx.projectRoot,
+    stackName: options.stack,
+    pulumiCommand,
+    envVars: backend.envVars,
+    create,
+  });
+}
+
 /**
  * Prepares a stack command. With `create`, a missing stack is created, as the start and stop
- * commands need. Read-only commands pass false and treat a missing stack as all levels absent.
+ * commands need. Read-only commands pass false: they create no stack, state folder or passphrase
+ * file, and treat a missing stack as all levels absent.
  */
 export async function openSession(
   ctx: CliContext,
@@ -72,6 +93,10 @@ export async function openSession(
   options: CliOptions,
   create: boolean,
 ): Promise<Session> {
+  // An invalid DOCKER_HOST is rejected before anything is installed or created, even when the
+  // stack's dockerHost config would take precedence: that config can only be read from the stack.
+  resolveDockerTarget(undefined, ctx.env);
+
   const interactive = ctx.stdin.isTTY === true;
   const pulumiCommand = await locatePulumi(
     ctx.env,
@@ -80,21 +105,16 @@ export async function openSession(
   );
   checkProjectRoot(ctx.projectRoot);
 
-  const backend = resolveBackend(ctx.projectRoot, ctx.env, options.backend);
+  const backend = resolveBackend(ctx.projectRoot, ctx.env, options.backend, create);
   if (backend.createdPassphraseFile) {
     printer.note(
       `Created a random passphrase for the stack's secrets in ${backend.createdPassphraseFile} (mode 0600). ` +
         "Keep this file: the stack's secrets cannot be decrypted without it.",
     );
   }
+  backend.warnings.forEach((warning) => printer.warn(warning));
 
-  const stack = await openStack({
-    projectRoot: ctx.projectRoot,
-    stackName: options.stack,
-    pulumiCommand,
-    envVars: backend.envVars,
-    create,
-  });
+  const stack = await openStackIfPresent(ctx, options, pulumiCommand, backend, create);
   const settings = stack ? await readStackSettings(stack) : { levels: {}, dockerHost: undefined };
   return {
     ctx,

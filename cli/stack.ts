@@ -7,7 +7,7 @@ import type { ConfigMap, OutputMap, PulumiCommand, Stack } from "@pulumi/pulumi/
 import { z } from "zod";
 
 import { LEVEL_KEYS, LEVEL_STATES, type LevelKey, type LevelState } from "../levels/model";
-import { CliError, ExitCode, errorMessage } from "./errors";
+import { CliError, ExitCode, errorMessage, pulumiStderr } from "./errors";
 import { loadAutomation } from "./pulumi-cli";
 
 export const LEVELS_CONFIG_KEY = "clinical-mlops:levels";
@@ -49,6 +49,28 @@ export function translatePulumiError(error: unknown, stackName: string): unknown
   return error;
 }
 
+/**
+ * Converts any failed Pulumi command into a `CliError`: the known cases of
+ * `translatePulumiError`, or one that names the action and carries Pulumi's own message.
+ */
+export function pulumiCommandError(error: unknown, stackName: string, action: string): CliError {
+  const translated = translatePulumiError(error, stackName);
+  if (translated instanceof CliError) {
+    return translated;
+  }
+  const lines = pulumiStderr(error)
+    .split("\n")
+    .map((line) => line.replace(/^error: /, "").trim())
+    .filter((line) => line !== "");
+  const [first = "no error output", ...rest] = lines;
+  return new CliError(`Pulumi could not ${action} stack ${stackName}: ${first}`, ExitCode.failed, [
+    ...rest,
+    "Check the backend that holds the stack (--backend, PULUMI_BACKEND_URL or .pulumi-state/):",
+    `\`pulumi stack select ${stackName}\` with the same backend shows the same error. A damaged`,
+    `checkpoint can be replaced from a backup with \`pulumi stack import --stack ${stackName} --file BACKUP\`.`,
+  ]);
+}
+
 /** Opens the stack in the project folder; returns undefined when it does not exist and `create` is false. */
 export async function openStack(options: OpenStackOptions): Promise<Stack | undefined> {
   const { LocalWorkspace } = loadAutomation();
@@ -62,7 +84,7 @@ export async function openStack(options: OpenStackOptions): Promise<Stack | unde
     if (!options.create && error instanceof Error && error.name === "StackNotFoundError") {
       return undefined;
     }
-    throw translatePulumiError(error, options.stackName);
+    throw pulumiCommandError(error, options.stackName, "open");
   }
 }
 
@@ -121,7 +143,7 @@ export async function readStackSettings(stack: Stack): Promise<StackSettingsRead
   try {
     config = await stack.getAllConfig();
   } catch (error) {
-    throw translatePulumiError(error, stack.name);
+    throw pulumiCommandError(error, stack.name, "read the config of");
   }
   const dockerHost = config[DOCKER_HOST_CONFIG_KEY]?.value;
   return {
@@ -173,7 +195,7 @@ export async function writeLevelConfig(
       await stack.removeAllConfig(remove, true);
     }
   } catch (error) {
-    throw translatePulumiError(error, stack.name);
+    throw pulumiCommandError(error, stack.name, "write the config of");
   }
 }
 
@@ -194,5 +216,9 @@ export function accessPointsFrom(outputs: OutputMap): Record<string, string> {
 
 /** Reads the `accessPoints` output of the last update. */
 export async function readAccessPoints(stack: Stack): Promise<Record<string, string>> {
-  return accessPointsFrom(await stack.outputs());
+  try {
+    return accessPointsFrom(await stack.outputs());
+  } catch (error) {
+    throw pulumiCommandError(error, stack.name, "read the outputs of");
+  }
 }

@@ -5,7 +5,16 @@
 import type Dockerode from "dockerode";
 
 import { IMPLEMENTED_LEVELS, LEVELS, type LevelDefinition } from "../levels/model";
-import { connectDocker, describeTarget, listStackContainers, type StackContainer } from "./docker";
+import {
+  connectDocker,
+  describeTarget,
+  dockerRequest,
+  dockerRequestError,
+  isNotFound,
+  listStackContainers,
+  type DockerTarget,
+  type StackContainer,
+} from "./docker";
 import { ExitCode, errorMessage } from "./errors";
 import { liveStateOf, type LiveState } from "./live-state";
 import { redactUrl, type Style } from "./output";
@@ -17,6 +26,8 @@ interface Row {
   readonly job: boolean;
   readonly live: LiveState;
   readonly url?: string;
+  /** Other containers that carry the same service label, with their state, for a notice. */
+  readonly extra: readonly string[];
 }
 
 function publishedUrl(container: StackContainer): string | undefined {
@@ -31,20 +42,33 @@ function publishedUrl(container: StackContainer): string | undefined {
   return `${wildcard ? "localhost" : port.IP}:${port.PublicPort}`;
 }
 
-async function inspectState(docker: Dockerode, container: StackContainer | undefined) {
+async function inspectState(
+  docker: Dockerode,
+  target: DockerTarget,
+  container: StackContainer | undefined,
+) {
   if (!container) {
     return undefined;
   }
   try {
     return (await docker.getContainer(container.id).inspect()).State;
-  } catch {
-    // The container went away between the list and the inspect; report it as missing.
-    return undefined;
+  } catch (error) {
+    if (isNotFound(error)) {
+      // The container went away between the list and the inspect; report it as missing.
+      return undefined;
+    }
+    throw dockerRequestError(error, target, `inspect container ${container.name}`);
   }
+}
+
+/** Returns the container that represents a service: a running one first, else the first listed. */
+function pickContainer(candidates: readonly StackContainer[]): StackContainer | undefined {
+  return candidates.find((candidate) => candidate.state === "running") ?? candidates[0];
 }
 
 async function rowsFor(
   docker: Dockerode,
+  target: DockerTarget,
   level: LevelDefinition,
   containers: readonly StackContainer[],
   accessPoints: Record<string, string>,
@@ -55,11 +79,16 @@ async function rowsFor(
   ];
   const rows: Row[] = [];
   for (const entry of entries) {
-    const container = containers.find((candidate) => candidate.service === entry.name);
-    const live = liveStateOf(await inspectState(docker, container), entry.job ? "job" : "service");
+    const candidates = containers.filter((candidate) => candidate.service === entry.name);
+    const container = pickContainer(candidates);
+    const state = await inspectState(docker, target, container);
+    const live = liveStateOf(state, entry.job ? "job" : "service");
     const url =
       live.running && container ? (accessPoints[entry.name] ?? publishedUrl(container)) : undefined;
-    rows.push({ ...entry, live, url: url === undefined ? undefined : redactUrl(url) });
+    const extra = candidates
+      .filter((candidate) => candidate !== container)
+      .map((candidate) => `${candidate.name} (${candidate.state})`);
+    rows.push({ ...entry, live, url: url === undefined ? undefined : redactUrl(url), extra });
   }
   return rows;
 }
@@ -68,7 +97,9 @@ function formatRow(row: Row, width: number, style: Style, note = ""): string {
   const mark = row.live.ok ? style.paint("green", "✓") : style.paint("red", "✗");
   const label = row.live.label + (row.job ? " (job)" : "");
   const url = row.url ? `  ${row.url}` : "";
-  return `  ${mark} ${row.name.padEnd(width)}  ${label}${url}${note}`;
+  const extra =
+    row.extra.length > 0 ? `  (also labelled with this service: ${row.extra.join(", ")})` : "";
+  return `  ${mark} ${row.name.padEnd(width)}  ${label}${url}${note}${extra}`;
 }
 
 /** Prints one level and returns the services and jobs that should run but are not ok. */
@@ -83,7 +114,7 @@ async function printLevel(
   const desired = session.states[level.key];
   printer.line(`Level ${level.number} ${level.title}: ${printer.out.paint("bold", desired)}`);
   const own = containers.filter((container) => container.level === level.number);
-  const rows = await rowsFor(docker, level, own, accessPoints);
+  const rows = await rowsFor(docker, session.dockerTarget, level, own, accessPoints);
   const width = Math.max(...rows.map((row) => row.name.length));
 
   if (desired !== "running") {
@@ -130,7 +161,9 @@ export async function runStatus(session: Session): Promise<number> {
     printer.line(`The stack does not exist yet; start a level with \`pipeline --start-level 0\`.`);
   }
 
-  const containers = await listStackContainers(docker, session.stackName);
+  const containers = await dockerRequest(session.dockerTarget, "list the stack's containers", () =>
+    listStackContainers(docker, session.stackName),
+  );
   const accessPoints = await accessPointsOf(session);
   const problems: string[] = [];
   for (const level of LEVELS) {

@@ -16,6 +16,16 @@ import { createWorld, volumeLabels, type World } from "./helpers/world";
 
 const LEVELS_KEY = "clinical-mlops:levels";
 
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 describe("start and stop commands", () => {
   let world: World;
 
@@ -237,6 +247,27 @@ describe("start and stop commands", () => {
     assert.deepEqual(levelsNow(), { features: "absent" });
   });
 
+  for (const [argv, prompt] of [
+    [["--stop-level-full", "3"], "[y/N] "],
+    [["--clean-all"], "Type yes to continue: "],
+  ] as const) {
+    it(`${argv[0]} cancels on Ctrl-C at the prompt`, async () => {
+      givenLevels({ features: "running" });
+      const run = world.context({ interactive: true });
+
+      const result = run.run([...argv]);
+      await waitFor(() => run.stderr.text.endsWith(prompt), "the prompt");
+      run.interrupt();
+      run.stdin.write(argv[0] === "--clean-all" ? "yes\n" : "y\n");
+
+      assert.equal(await result, ExitCode.interrupted);
+      assert.match(run.stderr.text, /\nError: Cancelled with Ctrl-C; nothing was changed\.\n$/);
+      assert.deepEqual(levelsNow(), { features: "running" });
+      assert.equal(world.pulumi.callsOf("config set-all").length, 0);
+      assert.equal(world.pulumi.callsOf("up").length + world.pulumi.callsOf("destroy").length, 0);
+    });
+  }
+
   it("--clean-all without a terminal or --yes is rejected", async () => {
     givenLevels({ infrastructure: "running" });
     const run = world.context();
@@ -290,6 +321,53 @@ describe("start and stop commands", () => {
       world.docker.volumes.map((volume) => volume.Name),
       ["clinical-mlops-prod-kafka-data"],
     );
+  });
+
+  it("--stop-level-full --preview says which volumes would be deleted", async () => {
+    givenLevels({ infrastructure: "running" });
+    world.docker.volumes.push({ Name: "clinical-mlops-dev-kafka-data", Labels: volumeLabels(0) });
+    const run = world.context();
+
+    const code = await run.run(["--stop-level-full", "0", "--preview"]);
+
+    assert.equal(code, ExitCode.ok, run.stderr.text);
+    assert.match(
+      run.stdout.text,
+      /These volumes of level 0 \(Infrastructure\) would be deleted:\n  - clinical-mlops-dev-kafka-data\n/,
+    );
+    assert.equal(world.docker.volumes.length, 1);
+  });
+
+  it("rejects an invalid DOCKER_HOST before creating anything", async () => {
+    fs.rmSync(path.join(world.root, ".pulumi-state"), { recursive: true });
+    const run = world.context();
+    run.ctx.env.DOCKER_HOST = "http://127.0.0.1:2375";
+
+    const code = await run.run(["--start-level", "0"]);
+
+    assert.equal(code, ExitCode.usage);
+    assert.equal(
+      run.stderr.text,
+      'Error: Invalid Docker host "http://127.0.0.1:2375": use unix:///path/to/docker.sock, tcp://host:port, ssh://user@host or npipe:////./pipe/docker_engine. Fix DOCKER_HOST.\n',
+    );
+    assert.deepEqual(world.pulumi.calls(), []);
+    assert.equal(fs.existsSync(path.join(world.root, ".pulumi-state")), false);
+  });
+
+  it("warns when others may read the passphrase file", async () => {
+    const file = path.join(world.root, ".pulumi-state", "passphrase");
+    fs.writeFileSync(file, "correct horse\n", { mode: 0o644 });
+    fs.chmodSync(file, 0o644);
+    const run = world.context();
+
+    assert.equal(await run.run(["--stop-full"]), ExitCode.ok, run.stderr.text);
+    assert.match(
+      run.stderr.text,
+      new RegExp(
+        `Warning: The passphrase file ${file} is readable by other users \\(mode 0644\\); run \`chmod 600 ${file}\`\\.\n`,
+      ),
+    );
+    assert.doesNotMatch(run.stdout.text + run.stderr.text, /correct horse/);
   });
 
   it("--stop-full keeps absent levels absent", async () => {

@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 
 import { parseCliArgs, parseSince, type CliOptions } from "../../cli/args";
 import { CliError, ExitCode } from "../../cli/errors";
+import { helpText } from "../../cli/help";
 
 const NOW_MS = Date.UTC(2026, 0, 31, 12, 0, 0);
 const NOW_S = NOW_MS / 1000;
@@ -134,6 +135,14 @@ describe("parseCliArgs", () => {
     });
   }
 
+  it("drops one leading -- as npx passes it", () => {
+    assert.deepEqual(parse(["--", "--status"]), parse(["--status"]));
+    assert.deepEqual(
+      parse(["--", "--logs", "1", "--tail", "5"]),
+      parse(["--logs", "1", "--tail", "5"]),
+    );
+  });
+
   it("lets --help win over other commands", () => {
     assert.deepEqual(parse(["--status", "--help"]).command, { kind: "help" });
     assert.deepEqual(parse(["-h"]).command, { kind: "help" });
@@ -156,6 +165,22 @@ describe("parseCliArgs", () => {
     [
       ["--stop-level=-1"],
       'Invalid level "-1" for --stop-level: levels are numbered 0 to 5. Run `pipeline --help` for usage.',
+    ],
+    [
+      ["--start-level", "-1"],
+      'Invalid level "-1" for --start-level: levels are numbered 0 to 5. Run `pipeline --help` for usage.',
+    ],
+    [
+      ["--start-level", "01"],
+      'Invalid level "01" for --start-level: levels are numbered 0 to 5. Run `pipeline --help` for usage.',
+    ],
+    [
+      ["--logs", "0", "--tail", "-3"],
+      'Invalid --tail "-3": use a number of lines or "all". Run `pipeline --help` for usage.',
+    ],
+    [
+      ["--logs", "0", "--since", "abc 2020"],
+      'Invalid --since "abc 2020": use a duration such as 10m or 1h30m, UNIX seconds, or an ISO 8601 date such as 2026-01-31T12:00:00Z. Run `pipeline --help` for usage.',
     ],
     [
       ["--logs", "two"],
@@ -214,6 +239,10 @@ describe("parseCliArgs", () => {
   it("rejects a positional argument", () => {
     assert.match(usageErrorOf(["--status", "extra"]), /^Unexpected argument 'extra'/);
   });
+
+  it("drops only the first of two leading --", () => {
+    assert.match(usageErrorOf(["--", "--", "--status"]), /^Unexpected argument '--status'/);
+  });
 });
 
 describe("parseSince", () => {
@@ -224,6 +253,9 @@ describe("parseSince", () => {
     ["2h", NOW_S - 7200],
     ["1700000000", 1700000000],
     ["2026-01-31T11:00:00Z", NOW_S - 3600],
+    ["2026-01-31T11:00:00.500Z", NOW_S - 3600],
+    ["2026-01-31T12:00:00+01:00", NOW_S - 3600],
+    ["2026-01-31", NOW_S - 12 * 3600],
   ];
   for (const [raw, expected] of cases) {
     it(`converts ${raw}`, () => {
@@ -231,10 +263,27 @@ describe("parseSince", () => {
     });
   }
 
+  for (const raw of ["abc 2020", "Jan 31 2026", "2026-01-31 12:00", "31.01.2026", "2026-13-01"]) {
+    it(`rejects the undocumented form ${raw}`, () => {
+      assert.throws(() => parseSince(raw, NOW_MS), {
+        message: new RegExp(`^Invalid --since "${raw}"`),
+      });
+    });
+  }
+
   it("rejects text that is no time", () => {
     assert.throws(() => parseSince("yesterday", NOW_MS), {
       message:
-        'Invalid --since "yesterday": use a duration such as 10m or 1h30m, UNIX seconds, or a date such as 2026-01-31T12:00:00Z. Run `pipeline --help` for usage.',
+        'Invalid --since "yesterday": use a duration such as 10m or 1h30m, UNIX seconds, or an ISO 8601 date such as 2026-01-31T12:00:00Z. Run `pipeline --help` for usage.',
     });
+  });
+});
+
+describe("helpText", () => {
+  it("says --start-full starts only levels with services", () => {
+    assert.match(
+      helpText(),
+      /\n  --start-full           Start every level that has services; others keep their state\.\n/,
+    );
   });
 });

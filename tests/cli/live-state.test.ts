@@ -92,7 +92,10 @@ describe("liveStateOf", () => {
 });
 
 function frame(stream: number, text: string): Buffer {
-  const payload = Buffer.from(text);
+  return frameBytes(stream, Buffer.from(text));
+}
+
+function frameBytes(stream: number, payload: Buffer): Buffer {
   const header = Buffer.alloc(8);
   header[0] = stream;
   header.writeUInt32BE(payload.length, 4);
@@ -116,11 +119,22 @@ describe("demultiplex", () => {
 });
 
 describe("LineSplitter", () => {
+  it("decodes a character split between two chunks", () => {
+    const lines: string[] = [];
+    const splitter = new LineSplitter((line) => lines.push(line));
+    const bytes = Buffer.from("€uro\n", "utf8");
+    splitter.push(bytes.subarray(0, 1));
+    splitter.push(bytes.subarray(1, 2));
+    splitter.push(bytes.subarray(2));
+    assert.deepEqual(lines, ["€uro"]);
+  });
+
+
   it("joins chunks into lines and strips carriage returns", () => {
     const lines: string[] = [];
     const splitter = new LineSplitter((line) => lines.push(line));
-    splitter.push("first li");
-    splitter.push("ne\r\nsecond\nthi");
+    splitter.push(Buffer.from("first li"));
+    splitter.push(Buffer.from("ne\r\nsecond\nthi"));
     splitter.flush();
     assert.deepEqual(lines, ["first line", "second", "thi"]);
   });
@@ -130,6 +144,17 @@ describe("logBufferToLines", () => {
   it("demultiplexes a non-TTY log, keeping each stream's lines whole", () => {
     const buffer = Buffer.concat([frame(1, "a\nlong "), frame(2, "c\n"), frame(1, "line\n")]);
     assert.deepEqual(logBufferToLines(buffer, false), ["a", "c", "long line"]);
+  });
+
+  it("keeps a character whole across frames of one stream", () => {
+    const text = Buffer.from("naïve ✓\n", "utf8");
+    const cut = text.indexOf(0xaf);
+    const buffer = Buffer.concat([
+      frameBytes(1, text.subarray(0, cut)),
+      frameBytes(2, Buffer.from("é\n", "utf8")),
+      frameBytes(1, text.subarray(cut)),
+    ]);
+    assert.deepEqual(logBufferToLines(buffer, false), ["é", "naïve ✓"]);
   });
 
   it("reads a TTY log as text", () => {

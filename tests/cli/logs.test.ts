@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 
 import { ExitCode } from "../../cli/errors";
 import type { TestRun } from "./helpers/context";
+import { frame } from "./helpers/fake-docker";
 import { createWorld, type World } from "./helpers/world";
 
 async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
@@ -68,6 +69,37 @@ describe("--logs", () => {
     );
     assert.equal(logRequest?.query.get("tail"), "2");
     assert.equal(logRequest?.query.get("follow"), "true");
+  });
+
+  it("keeps characters whole that frames or chunks split", async () => {
+    const kafka = world.addService("kafka");
+    const minio = world.addService("minio", { tty: true });
+    const run = world.context();
+
+    const result = run.run(["--logs", "0"]);
+    await waitFor(
+      () =>
+        world.docker.followerCount(kafka.id) === 1 && world.docker.followerCount(minio.id) === 1,
+      "followers",
+    );
+    const text = Buffer.from("température élevée\n", "utf8");
+    // "é" is two bytes; the cut falls between them, and a stderr frame comes in between.
+    const cut = text.indexOf(0xa9);
+    world.docker.emitRaw(kafka.id, frame(1, text.subarray(0, cut)));
+    world.docker.emitRaw(kafka.id, frame(2, Buffer.from("warn ✓\n", "utf8")));
+    world.docker.emitRaw(kafka.id, frame(1, text.subarray(cut)));
+    world.docker.emitRaw(minio.id, text.subarray(0, cut));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    world.docker.emitRaw(minio.id, text.subarray(cut));
+    await waitFor(() => stdoutLines(run).length === 3, "three lines");
+    run.interrupt();
+
+    assert.equal(await result, ExitCode.ok);
+    assert.deepEqual(stdoutLines(run).sort(), [
+      "kafka            | température élevée",
+      "kafka            | warn ✓",
+      "minio            | température élevée",
+    ]);
   });
 
   it("passes --since to Docker and skips older lines", async () => {

@@ -27,8 +27,16 @@ describe("prerequisites", () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  /** Returns a socket path that does not exist, so no test can reach a real daemon. */
+  function noDocker(): string {
+    return `unix://${path.join(dir, "no-docker.sock")}`;
+  }
+
   it("explains how to install pulumi when it is missing", async () => {
-    const run = testContext({ projectRoot: root, env: { PATH: emptyBin, HOME: dir } });
+    const run = testContext({
+      projectRoot: root,
+      env: { PATH: emptyBin, HOME: dir, DOCKER_HOST: noDocker() },
+    });
 
     const code = await run.run(["--start-level", "0"]);
 
@@ -48,7 +56,7 @@ describe("prerequisites", () => {
   it("offers the install on a terminal and respects a no", async () => {
     const run = testContext({
       projectRoot: root,
-      env: { PATH: emptyBin, HOME: dir },
+      env: { PATH: emptyBin, HOME: dir, DOCKER_HOST: noDocker() },
       interactive: true,
     });
     run.stdin.write("n\n");
@@ -60,6 +68,27 @@ describe("prerequisites", () => {
       run.stderr.text,
       /The pulumi CLI was not found\. Download and install Pulumi 3\.\d+\.\d+ into ~\/\.pulumi\/versions\/3\.\d+\.\d+\? \[y\/N\] /,
     );
+  });
+
+  it("cancels the install offer on Ctrl-C", async () => {
+    const run = testContext({
+      projectRoot: root,
+      env: { PATH: emptyBin, HOME: dir, DOCKER_HOST: noDocker() },
+      interactive: true,
+    });
+
+    const result = run.run(["--start-level", "0"]);
+    const deadline = Date.now() + 5000;
+    while (!run.stderr.text.endsWith("[y/N] ") && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    run.interrupt();
+    run.stdin.write("n\n");
+
+    assert.equal(await result, ExitCode.interrupted);
+    assert.match(run.stderr.text, /\nError: Cancelled with Ctrl-C; nothing was changed\.\n$/);
+    assert.equal(fs.existsSync(path.join(dir, ".pulumi")), false);
+    assert.equal(fs.existsSync(path.join(root, ".pulumi-state")), false);
   });
 
   it("finds pulumi in ~/.pulumi/bin when PATH lacks it", () => {
@@ -83,13 +112,16 @@ describe("prerequisites", () => {
       "#!/bin/sh\necho 'broken install' >&2\nexit 3\n",
       { mode: 0o755 },
     );
-    const run = testContext({ projectRoot: root, env: { PATH: brokenBin, HOME: dir } });
+    const run = testContext({
+      projectRoot: root,
+      env: { PATH: brokenBin, HOME: dir, DOCKER_HOST: noDocker() },
+    });
 
     assert.equal(await run.run(["--status"]), ExitCode.pulumiMissing);
     assert.match(
       run.stderr.text,
       new RegExp(
-        `^Error: The pulumi CLI at ${brokenBin}/pulumi did not run: Command failed with exit code 3: .*\nbroken install\n`,
+        `^Error: The pulumi CLI at ${brokenBin}/pulumi did not run: broken install\n`,
       ),
     );
     assert.match(
@@ -101,7 +133,10 @@ describe("prerequisites", () => {
   it("rejects a project root without Pulumi.yaml", async () => {
     const fake = new FakePulumi(path.join(dir, "fake"));
     fs.rmSync(path.join(root, "Pulumi.yaml"));
-    const run = testContext({ projectRoot: root, env: { PATH: fake.binDir, HOME: dir } });
+    const run = testContext({
+      projectRoot: root,
+      env: { PATH: fake.binDir, HOME: dir, DOCKER_HOST: noDocker() },
+    });
 
     assert.equal(await run.run(["--status"]), ExitCode.usage);
     assert.match(run.stderr.text, new RegExp(`Error: No Pulumi.yaml in ${root}:`));
@@ -145,7 +180,8 @@ describe("unreachable Docker daemon", () => {
 describe("bin/pipeline.js", () => {
   function runBin(args: string[], env: NodeJS.ProcessEnv) {
     return spawnSync(process.execPath, [path.join(REPO_ROOT, "bin", "pipeline.js"), ...args], {
-      env,
+      // A socket path that does not exist, so the command can never reach a real daemon.
+      env: { DOCKER_HOST: "unix:///nonexistent/pipeline-test/docker.sock", ...env },
       encoding: "utf8",
       timeout: 30000,
     });

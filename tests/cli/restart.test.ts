@@ -151,4 +151,41 @@ describe("--restart-level", () => {
     );
     assert.deepEqual(restartedServices(), ["minio"]);
   });
+
+  it("stops before the next service on Ctrl-C after a healthy one", async () => {
+    addLevel0();
+    for (const container of world.docker.containers) {
+      container.healthAfterRestart = undefined;
+    }
+    const run = world.context();
+    // Ctrl-C arrives while Docker restarts minio, which then reports healthy at once.
+    world.docker.onRequest = (request) => {
+      if (request.path.endsWith("/restart")) {
+        run.interrupt();
+      }
+    };
+
+    const code = await run.run(["--restart-level", "0"]);
+
+    assert.equal(code, ExitCode.interrupted);
+    assert.deepEqual(restartedServices(), ["minio"]);
+    assert.match(
+      run.stderr.text,
+      /Error: Interrupted before restarting postgres-mlflow; it and later services were not restarted\.\nRestarted and healthy: minio\.\n$/,
+    );
+  });
+
+  it("shows an empty log as such when a service fails", async () => {
+    addLevel0();
+    const redis = world.docker.containers.find((container) => container.name.endsWith("-redis"));
+    assert.ok(redis);
+    redis.exitAfterRestart = 1;
+    const run = world.context();
+
+    assert.equal(await run.run(["--restart-level", "0"]), ExitCode.failed);
+    assert.match(
+      run.stderr.text,
+      /Error: redis exited with code 1 after the restart\.\nLast 20 log lines of clinical-mlops-dev-redis:\n  \(empty log\)\n$/,
+    );
+  });
 });

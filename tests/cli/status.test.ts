@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
 import * as path from "node:path";
 
 import { ExitCode } from "../../cli/errors";
@@ -170,5 +171,45 @@ describe("--status", () => {
       run.stderr.text,
       new RegExp(`Cannot reach the Docker daemon at unix://${missing} \\(from DOCKER_HOST\\)`),
     );
+  });
+
+  it("prefers the running container of a service and names the extra one", async () => {
+    givenLevels({ infrastructure: "running" });
+    addHealthyLevel(0);
+    const kafka = world.docker.containers.findIndex((c) => c.name === "clinical-mlops-dev-kafka");
+    // An old container listed first, as Docker may list one left behind by a failed replace.
+    world.docker.containers.splice(kafka, 0, {
+      ...world.docker.containers[kafka],
+      id: "old-kafka",
+      name: "clinical-mlops-dev-kafka-old",
+      status: "exited",
+      exitCode: 137,
+    });
+    const run = world.context();
+
+    assert.equal(await run.run(["--status"]), ExitCode.ok, run.stdout.text);
+    assert.match(
+      run.stdout.text,
+      /\n  ✓ kafka             healthy  \(also labelled with this service: clinical-mlops-dev-kafka-old \(exited\)\)\n/,
+    );
+  });
+
+  it("creates no state folder or passphrase file", async () => {
+    givenLevels({ infrastructure: "running" });
+    addHealthyLevel(0);
+    const run = world.context();
+
+    assert.equal(await run.run(["--status"]), ExitCode.ok, run.stderr.text);
+    assert.equal(fs.existsSync(path.join(world.root, ".pulumi-state", "passphrase")), false);
+    assert.doesNotMatch(run.stderr.text, /passphrase/);
+    const [select] = world.pulumi.callsOf("stack select");
+    assert.equal(select.env.PULUMI_CONFIG_PASSPHRASE_FILE, undefined);
+
+    fs.rmSync(path.join(world.root, ".pulumi-state"), { recursive: true });
+    const fresh = world.context();
+    assert.equal(await fresh.run(["--status"]), ExitCode.ok, fresh.stderr.text);
+    assert.match(fresh.stdout.text, /The stack does not exist yet;/);
+    assert.equal(fs.existsSync(path.join(world.root, ".pulumi-state")), false);
+    assert.equal(world.pulumi.callsOf("stack select").length, 1);
   });
 });

@@ -46,8 +46,9 @@ export interface RecordedRequest {
   readonly query: URLSearchParams;
 }
 
-function frame(stream: 1 | 2, text: string): Buffer {
-  const payload = Buffer.from(text, "utf8");
+/** Returns one frame of Docker's multiplexed log format. */
+export function frame(stream: 1 | 2, text: string | Buffer): Buffer {
+  const payload = typeof text === "string" ? Buffer.from(text, "utf8") : text;
   const header = Buffer.alloc(8);
   header[0] = stream;
   header.writeUInt32BE(payload.length, 4);
@@ -63,10 +64,19 @@ function matchesLabels(labels: Record<string, string>, query: URLSearchParams): 
   });
 }
 
+export interface InjectedFailure {
+  readonly status: number;
+  readonly message: string;
+}
+
 export class FakeDocker {
   readonly containers: FakeContainer[] = [];
   readonly volumes: FakeVolume[] = [];
   readonly requests: RecordedRequest[] = [];
+  /** Routes (such as "/containers/json") that return this error status instead of their result. */
+  readonly failures = new Map<string, InjectedFailure>();
+  /** Hook called with every request before the fake sends its response. */
+  onRequest?: (request: RecordedRequest) => void;
   /** Volumes that a container outside the stack uses, so deleting them fails with 409. */
   readonly busyVolumes = new Set<string>();
   private readonly followers = new Map<string, http.ServerResponse[]>();
@@ -124,6 +134,13 @@ export class FakeDocker {
     }
   }
 
+  /** Sends raw bytes, such as a frame cut inside a character, to every follower of a container. */
+  emitRaw(containerId: string, bytes: Buffer): void {
+    for (const res of this.followers.get(containerId) ?? []) {
+      res.write(bytes);
+    }
+  }
+
   /** Ends the log streams of a container, as Docker does when the container stops. */
   endLogs(containerId: string): void {
     for (const res of this.followers.get(containerId) ?? []) {
@@ -160,7 +177,14 @@ export class FakeDocker {
     const url = new URL(req.url ?? "/", "http://docker");
     // dockerode adds a /v1.NN prefix only when an API version is configured.
     const route = url.pathname.replace(/^\/v\d+\.\d+/, "");
-    this.requests.push({ method: req.method ?? "GET", path: route, query: url.searchParams });
+    const request = { method: req.method ?? "GET", path: route, query: url.searchParams };
+    this.requests.push(request);
+    this.onRequest?.(request);
+    const failure = this.failures.get(route);
+    if (failure) {
+      this.json(res, failure.status, { message: failure.message });
+      return;
+    }
     const containerRoute = /^\/containers\/([^/]+)(?:\/(json|logs|restart))?$/.exec(route);
 
     if (route === "/_ping") {

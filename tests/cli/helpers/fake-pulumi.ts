@@ -48,7 +48,15 @@ export class FakePulumi {
     return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")).stacks : {};
   }
 
-  script(operations: Partial<Record<"up" | "preview" | "destroy", ScriptedOperation>>): void {
+  /**
+   * Scripts the operations, and `failures`: commands (such as "stack select" or "config") that
+   * exit with the given code and stderr.
+   */
+  script(
+    operations: Partial<Record<"up" | "preview" | "destroy", ScriptedOperation>> & {
+      failures?: Record<string, { exitCode: number; stderr: string }>;
+    },
+  ): void {
     fs.writeFileSync(path.join(this.dir, "script.json"), JSON.stringify(operations, null, 2));
   }
 

@@ -3,6 +3,7 @@
  * Docker Engine API as DOCKER_HOST. Nothing in it points at a real daemon or backend.
  */
 import * as fs from "node:fs";
+import * as path from "node:path";
 
 import { LABEL_KEYS, physicalName, type ContainerRole } from "../../../components/naming";
 import { levelOfService } from "../../../levels/model";
@@ -49,6 +50,9 @@ export function volumeLabels(level: number, stack = "dev"): Record<string, strin
 export async function createWorld(): Promise<World> {
   const dir = makeTempDir("world");
   const root = makeProjectRoot(dir);
+  // The default file backend's folder, as earlier runs leave it. Read-only commands skip Pulumi
+  // when it is missing, which would hide the stacks the tests give the fake pulumi.
+  fs.mkdirSync(path.join(root, ".pulumi-state"));
   const pulumi = new FakePulumi(dir);
   const docker = await FakeDocker.start(dir);
   const env: NodeJS.ProcessEnv = { PATH: pulumi.binDir, HOME: dir, DOCKER_HOST: docker.url };
