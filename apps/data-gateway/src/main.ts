@@ -1,26 +1,20 @@
 import { parseEnv } from "../../shared/src/env";
 import { createMetricsRegistry } from "../../shared/src/health-server";
-import { createLogger } from "../../shared/src/logger";
 import { LAB_RESULTS_TOPOLOGY } from "../../shared/src/mq";
-import { ShutdownCoordinator } from "../../shared/src/shutdown";
+import { runService, type ServiceContext } from "../../shared/src/service";
 import { buildGatewayApp } from "./app";
-import { gatewayEnvSchema } from "./config";
+import { gatewayEnvSchema, type GatewayEnv } from "./config";
 import { AmqpLabResultPublisher } from "./publisher";
 
 const SERVICE = "data-gateway";
 
-async function main(shutdownRef: { current?: ShutdownCoordinator }): Promise<void> {
-  const env = parseEnv(gatewayEnvSchema);
-  const logger = createLogger({ service: SERVICE, level: env.LOG_LEVEL });
-  const shutdown = new ShutdownCoordinator({ logger });
-  shutdownRef.current = shutdown;
-  shutdown.installSignalHandlers();
-
+async function startGateway({ env, logger, shutdown }: ServiceContext<GatewayEnv>): Promise<void> {
   const publisher = new AmqpLabResultPublisher({
     url: env.AMQP_URL,
     topology: LAB_RESULTS_TOPOLOGY,
     logger,
     connectionName: SERVICE,
+    confirmTimeoutMs: env.CONFIRM_TIMEOUT_MS,
   });
   const app = buildGatewayApp({
     token: env.GATEWAY_TOKEN,
@@ -41,15 +35,8 @@ async function main(shutdownRef: { current?: ShutdownCoordinator }): Promise<voi
   logger.info({ port: env.PORT, maxBatchSize: env.MAX_BATCH_SIZE }, "data gateway ready");
 }
 
-const shutdownRef: { current?: ShutdownCoordinator } = {};
-main(shutdownRef).catch((error: unknown) => {
-  // A wait aborted by shutdown ends here; the shutdown coordinator exits the process.
-  if (shutdownRef.current?.signal.aborted) {
-    return;
-  }
-  // The logger may not exist yet (invalid env), so this writes one JSON line to stderr itself.
-  const message = error instanceof Error ? error.message : String(error);
-  const line = JSON.stringify({ level: "fatal", service: SERVICE, msg: message });
-  process.stderr.write(`${line}\n`);
-  process.exit(1);
+void runService({
+  service: SERVICE,
+  loadEnv: () => parseEnv(gatewayEnvSchema),
+  start: startGateway,
 });

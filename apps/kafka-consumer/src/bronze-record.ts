@@ -3,6 +3,9 @@ import type { ConsumedRecord } from "../../shared/src/kafka-consumer";
 // UTC form that producers write, with the date and the hour as groups.
 const UTC_TIME = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?Z$/;
 const DATE_PREFIX = /^\d{4}-\d{2}-\d{2}/;
+// A date and time that ends in Z or a +hh:mm or -hh:mm offset. Date.parse reads a time without
+// an offset as local time, which would make the placement depend on the process's time zone.
+const TIME_WITH_OFFSET = /T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
 const MAX_CACHED_DATES = 10_000;
 const calendarDates = new Map<string, boolean>();
 // ECMAScript dates span 8.64e15 ms either side of the epoch; toISOString throws beyond that.
@@ -87,7 +90,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Returns the UTC date and hour of an ISO 8601 event time, or undefined when it is invalid. */
+/**
+ * Returns the UTC date and hour of an ISO 8601 event time, or undefined when it is invalid or
+ * has no UTC offset.
+ */
 function eventTimePlacement(value: unknown): { dt: string; hour: string } | undefined {
   if (typeof value !== "string") {
     return undefined;
@@ -104,6 +110,9 @@ function eventTimePlacement(value: unknown): { dt: string; hour: string } | unde
   const match = UTC_TIME.exec(value);
   if (match) {
     return { dt: match[1], hour: match[2] };
+  }
+  if (!TIME_WITH_OFFSET.test(value)) {
+    return undefined;
   }
   const iso = isoFromMillis(Date.parse(value));
   return iso === undefined ? undefined : splitIsoTime(iso);

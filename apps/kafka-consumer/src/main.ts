@@ -8,10 +8,9 @@ import {
 } from "../../shared/src/health-server";
 import { kafkaClientOptions } from "../../shared/src/kafka";
 import { KafkaRecordConsumer } from "../../shared/src/kafka-consumer";
-import { createLogger, type Logger } from "../../shared/src/logger";
 import { retryWithBackoff } from "../../shared/src/retry";
 import { createS3Client, ensureBucket } from "../../shared/src/s3";
-import { ShutdownCoordinator } from "../../shared/src/shutdown";
+import { runService, type ServiceContext } from "../../shared/src/service";
 import { ALL_TOPIC_NAMES } from "../../shared/src/topics";
 import { BronzeWriter } from "./bronze-writer";
 import { loadConfig, type BronzeWriterEnv } from "./config";
@@ -21,39 +20,19 @@ import { S3ObjectStore } from "./object-store";
 const SERVICE = "kafka-consumer";
 
 /** Process-wide parts that exist before any dependency is reached. */
-interface Runtime {
-  env: BronzeWriterEnv;
-  logger: Logger;
+interface Runtime extends ServiceContext<BronzeWriterEnv> {
   registry: Registry;
   health: DependencyHealth;
   healthServer: HealthServer;
-  shutdown: ShutdownCoordinator;
 }
 
-async function main(): Promise<void> {
-  let env: BronzeWriterEnv;
-  try {
-    env = loadConfig();
-  } catch (error) {
-    createLogger({ service: SERVICE }).fatal({ err: error }, "invalid configuration");
-    process.exit(1);
-  }
-
-  const logger = createLogger({ service: SERVICE, level: env.LOG_LEVEL });
+/** Serves /health and /metrics, then runs the bronze writer. */
+async function startBronzeWriter(context: ServiceContext<BronzeWriterEnv>): Promise<void> {
   const registry = createMetricsRegistry(SERVICE);
   const health = new DependencyHealth(["kafka", "s3"]);
+  const { env, logger } = context;
   const healthServer = await startHealthServer({ port: env.HEALTH_PORT, health, registry, logger });
-  const shutdown = new ShutdownCoordinator({ logger, timeoutMs: env.SHUTDOWN_TIMEOUT_MS });
-  shutdown.installSignalHandlers();
-
-  try {
-    await runBronzeWriter({ env, logger, registry, health, healthServer, shutdown });
-  } catch (error) {
-    // Retry loops throw when shutdown aborts them; the coordinator then finishes and exits.
-    if (!shutdown.signal.aborted) {
-      throw error;
-    }
-  }
+  await runBronzeWriter({ ...context, registry, health, healthServer });
 }
 
 /** Connects to S3 and Kafka, registers the shutdown steps and consumes until shutdown. */
@@ -117,7 +96,9 @@ async function runBronzeWriter(runtime: Runtime): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  createLogger({ service: SERVICE }).fatal({ err: error }, "kafka-consumer stopped on an error");
-  process.exit(1);
+void runService({
+  service: SERVICE,
+  loadEnv: () => loadConfig(),
+  shutdownTimeoutMs: (env) => env.SHUTDOWN_TIMEOUT_MS,
+  start: startBronzeWriter,
 });

@@ -1,24 +1,21 @@
 import { z } from "zod";
-import { commonEnvShape, intVar } from "../../shared/src/env";
+import {
+  bearerTokenVar,
+  commonEnvShape,
+  decimalVar,
+  httpUrlVar,
+  intVar,
+} from "../../shared/src/env";
 import { kafkaEnvShape } from "../../shared/src/kafka";
 
-const rate = (defaultValue: number) =>
-  z.coerce
-    .number()
-    .min(0)
-    .max(1)
-    .default(defaultValue)
-    .meta({ example: String(defaultValue) });
+const rate = (defaultValue: number) => decimalVar({ min: 0, max: 1, default: defaultValue });
 
 /** Environment of the kafka-producer. */
 export const producerEnvSchema = z.object({
   ...commonEnvShape,
   ...kafkaEnvShape,
-  GATEWAY_URL: z.url().meta({ example: "http://data-gateway:8080" }),
-  GATEWAY_TOKEN: z
-    .string()
-    .min(16, "expected at least 16 characters")
-    .meta({ example: "<the data gateway's token>", secret: true }),
+  GATEWAY_URL: httpUrlVar("http://data-gateway:8080"),
+  GATEWAY_TOKEN: bearerTokenVar("<the data gateway's token>"),
   SEED: z.string().min(1).default("clinical-mlops").meta({ example: "clinical-mlops" }),
   /**
    * Mixed into record ids only. Defaults to the start time, so a restart with the same seed
@@ -28,12 +25,7 @@ export const producerEnvSchema = z.object({
   PATIENT_COUNT: intVar({ min: 1, max: 1_000_000, default: 200 }),
   TRIAL_COUNT: intVar({ min: 1, max: 99, default: 3 }),
   SITES_PER_TRIAL: intVar({ min: 1, max: 99, default: 4 }),
-  RECORDS_PER_SECOND: z.coerce
-    .number()
-    .positive()
-    .max(100_000)
-    .default(20)
-    .meta({ example: "20" }),
+  RECORDS_PER_SECOND: decimalVar({ min: 0, exclusiveMin: true, max: 100_000, default: 20 }),
   /** Probability that a vital signs set or lab value is abnormal. */
   ABNORMAL_RATE: rate(0.05),
   /** Probability that a lab value is reported in an alternative unit. */

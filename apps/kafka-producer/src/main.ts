@@ -10,9 +10,8 @@ import {
   kafkaClientOptions,
   type KafkaRecordProducer,
 } from "../../shared/src/kafka";
-import { createLogger } from "../../shared/src/logger";
 import { retryWithBackoff } from "../../shared/src/retry";
-import { ShutdownCoordinator } from "../../shared/src/shutdown";
+import { runService, type ServiceContext } from "../../shared/src/service";
 import { TOPICS } from "../../shared/src/topics";
 import { producerEnvSchema, type ProducerEnv } from "./config";
 import { GatewayClient } from "./gateway-client";
@@ -22,13 +21,8 @@ import { TokenBucket } from "./rate-limiter";
 
 const SERVICE = "kafka-producer";
 
-async function main(shutdownRef: { current?: ShutdownCoordinator }): Promise<void> {
-  const env = parseEnv(producerEnvSchema);
-  const logger = createLogger({ service: SERVICE, level: env.LOG_LEVEL });
-  const shutdown = new ShutdownCoordinator({ logger });
-  shutdownRef.current = shutdown;
-  shutdown.installSignalHandlers();
-
+async function startProducer(context: ServiceContext<ProducerEnv>): Promise<void> {
+  const { env, logger, shutdown } = context;
   const health = new DependencyHealth(["kafka", "gateway"]);
   const registry = createMetricsRegistry(SERVICE);
   const healthServer = await startHealthServer({ port: env.HEALTH_PORT, health, registry, logger });
@@ -106,15 +100,8 @@ function createLoop(
   });
 }
 
-const shutdownRef: { current?: ShutdownCoordinator } = {};
-main(shutdownRef).catch((error: unknown) => {
-  // A wait aborted by shutdown ends here; the shutdown coordinator exits the process.
-  if (shutdownRef.current?.signal.aborted) {
-    return;
-  }
-  // The logger may not exist yet (invalid env), so this writes one JSON line to stderr itself.
-  const message = error instanceof Error ? error.message : String(error);
-  const line = JSON.stringify({ level: "fatal", service: SERVICE, msg: message });
-  process.stderr.write(`${line}\n`);
-  process.exit(1);
+void runService({
+  service: SERVICE,
+  loadEnv: () => parseEnv(producerEnvSchema),
+  start: startProducer,
 });

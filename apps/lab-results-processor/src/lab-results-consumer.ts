@@ -1,10 +1,11 @@
-import type { ConfirmChannel, ConsumeMessage, Options } from "amqplib";
+import type { ConfirmChannel, ConsumeMessage } from "amqplib";
 import type { Logger } from "pino";
 
 import type { RecordProducer } from "../../shared/src/kafka";
 import { assertTopology, type MqTopology } from "../../shared/src/mq";
-import type { ProcessedLabResult } from "../../shared/src/records";
-import { retryWithBackoff } from "../../shared/src/retry";
+import { computeBackoffDelay, sleep } from "../../shared/src/retry";
+import { MandatoryPublisher, UnroutableMessageError } from "./dead-letter-publisher";
+import { KafkaResultWriter } from "./kafka-result-writer";
 import type { ProcessorMetrics } from "./metrics";
 import { processLabResult, type RejectionKind } from "./process-lab-result";
 
@@ -23,41 +24,61 @@ export interface LabResultsConsumerOptions {
   topology: MqTopology;
   logger: Logger;
   metrics?: ProcessorMetrics;
-  /** Backoff between failed Kafka writes of one result, in ms. Defaults to 500 ms up to 30 s. */
+  /**
+   * Backoff between failed Kafka writes of one result, and before a message whose dead-letter
+   * publish failed is requeued, in ms. Defaults to 500 ms up to 30 s.
+   */
   retryInitialDelayMs?: number;
   retryMaxDelayMs?: number;
+  /**
+   * Attempts to write a result to Kafka when the writes fail with errors that are neither broker
+   * unavailability (retried without limit) nor a rejection of the record (not retried). The
+   * message is then dead-lettered. Defaults to 10.
+   */
+  maxKafkaAttempts?: number;
   now?: () => Date;
+}
+
+/** The channel a message arrived on, and the publisher for its dead-letter copy. */
+interface Delivery {
+  channel: ConfirmChannel;
+  deadLetters: MandatoryPublisher;
+  message: ConsumeMessage;
 }
 
 /**
  * Consumes submitted lab results from the Clinical MQ, writes each processed result to Kafka
  * and acknowledges the message only after Kafka accepted it. A message that cannot be
- * processed is published to the dead-letter exchange with the reason in a header, then
- * acknowledged.
+ * processed, or whose result Kafka rejects, is published to the dead-letter exchange with the
+ * reason in a header, then acknowledged.
  */
 export class LabResultsConsumer {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly stopping = new AbortController();
   private subscription: { channel: ConfirmChannel; consumerTag: string } | undefined;
-  private kafkaFailing = false;
+  private readonly writer: KafkaResultWriter;
+  private redeclaring: Promise<void> | undefined;
 
-  constructor(private readonly options: LabResultsConsumerOptions) {}
+  constructor(private readonly options: LabResultsConsumerOptions) {
+    this.writer = new KafkaResultWriter({ ...options, signal: this.stopping.signal });
+  }
 
   /** Sets the prefetch limit, declares the topology and starts consuming on `channel`. */
   async attach(channel: ConfirmChannel, prefetch: number): Promise<void> {
     await channel.prefetch(prefetch);
     await assertTopology(channel, this.options.topology);
+    const deadLetters = new MandatoryPublisher(channel);
     const { consumerTag } = await channel.consume(
       this.options.topology.queue,
-      (message) => this.onMessage(channel, message),
+      (message) => this.onMessage(channel, deadLetters, message),
       { noAck: false },
     );
     this.subscription = { channel, consumerTag };
   }
 
-  /** False while writes to Kafka fail. */
+  /** False while writes to Kafka fail, except for records that Kafka rejects. */
   isKafkaHealthy(): boolean {
-    return !this.kafkaFailing;
+    return this.writer.isHealthy();
   }
 
   /** Messages delivered and not yet settled. */
@@ -91,7 +112,11 @@ export class LabResultsConsumer {
     await Promise.allSettled(this.inFlight);
   }
 
-  private onMessage(channel: ConfirmChannel, message: ConsumeMessage | null): void {
+  private onMessage(
+    channel: ConfirmChannel,
+    deadLetters: MandatoryPublisher,
+    message: ConsumeMessage | null,
+  ): void {
     if (message === null) {
       this.options.logger.warn(
         { queue: this.options.topology.queue },
@@ -100,7 +125,7 @@ export class LabResultsConsumer {
       return;
     }
 
-    const handling = this.handle(channel, message).catch((error: unknown) => {
+    const handling = this.handle({ channel, deadLetters, message }).catch((error: unknown) => {
       this.options.logger.error(
         { err: error, deliveryTag: message.fields.deliveryTag },
         "handling a lab result message failed; it stays unacknowledged",
@@ -114,67 +139,37 @@ export class LabResultsConsumer {
     });
   }
 
-  private async handle(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
+  private async handle(delivery: Delivery): Promise<void> {
     const stopTimer = this.options.metrics?.processingSeconds.startTimer();
-    const outcome = processLabResult(message.content, this.options.now?.() ?? new Date());
+    const now = this.options.now?.() ?? new Date();
+    const outcome = processLabResult(delivery.message.content, now);
     if (!outcome.ok) {
-      await this.deadLetter(channel, message, outcome.kind, outcome.reason);
+      await this.deadLetter(delivery, outcome.kind, outcome.reason);
       return;
     }
 
-    if (!(await this.sendToKafka(outcome.result))) {
+    const sent = await this.writer.write(outcome.result);
+    if (sent.status === "stopped") {
       return;
     }
-    channel.ack(message);
+    if (sent.status === "failed") {
+      await this.deadLetter(delivery, "kafka-rejected", sent.reason);
+      return;
+    }
+    delivery.channel.ack(delivery.message);
     stopTimer?.();
     this.options.metrics?.processed.inc({ flag: outcome.result.flag });
   }
 
-  /** Writes one result to Kafka with retries. Returns false when shutdown stopped the retries. */
-  private async sendToKafka(result: ProcessedLabResult): Promise<boolean> {
-    const send = async () => {
-      try {
-        await this.options.producer.send(this.options.topic, [
-          { key: result.patientId, value: JSON.stringify(result) },
-        ]);
-        this.kafkaFailing = false;
-      } catch (error) {
-        this.kafkaFailing = true;
-        this.options.metrics?.kafkaSendFailures.inc();
-        throw error;
-      }
-    };
-
-    try {
-      await retryWithBackoff(send, {
-        name: `write lab result ${result.recordId} to Kafka`,
-        logger: this.options.logger,
-        initialDelayMs: this.options.retryInitialDelayMs,
-        maxDelayMs: this.options.retryMaxDelayMs,
-        signal: this.stopping.signal,
-      });
-      return true;
-    } catch (error) {
-      this.options.logger.warn(
-        { err: error, recordId: result.recordId },
-        "lab result not written to Kafka before shutdown; the broker redelivers it",
-      );
-      return false;
-    }
-  }
-
   /**
    * Publishes the message to the dead-letter exchange with the reason, waits for the broker's
-   * confirm and acknowledges the original. When the publish fails, the message is rejected
-   * without requeue, so the queue's own dead-letter settings keep it, without the reason.
+   * confirm and acknowledges the original. When the publish fails, including when the broker
+   * returns the copy because the DLQ is missing, the original stays unacknowledged and is
+   * requeued after a backoff, so the copy is published again on its next delivery.
    */
-  private async deadLetter(
-    channel: ConfirmChannel,
-    message: ConsumeMessage,
-    kind: RejectionKind,
-    reason: string,
-  ): Promise<void> {
+  private async deadLetter(delivery: Delivery, kind: RejectionKind, reason: string): Promise<void> {
     const { topology, logger } = this.options;
+    const { message } = delivery;
     const properties = message.properties;
     const headers = {
       ...properties.headers,
@@ -188,39 +183,73 @@ export class LabResultsConsumer {
     );
 
     try {
-      await publishConfirmed(channel, topology.deadLetterExchange, topology.deadLetterRoutingKey, {
-        content: message.content,
-        options: {
+      await delivery.deadLetters.publish(
+        topology.deadLetterExchange,
+        topology.deadLetterRoutingKey,
+        message.content,
+        {
           persistent: true,
           contentType: properties.contentType,
           messageId: properties.messageId,
           timestamp: properties.timestamp,
           headers,
         },
-      });
-    } catch (error) {
-      logger.error(
-        { err: error, kind },
-        "publishing to the dead-letter exchange failed; rejecting the message without requeue",
       );
-      channel.nack(message, false, false);
+    } catch (error) {
+      await this.requeueAfterBackoff(delivery, kind, error);
       return;
     }
-    channel.ack(message);
+    delivery.channel.ack(message);
     this.options.metrics?.deadLettered.inc({ kind });
   }
-}
 
-/** Publishes and resolves on the broker's confirm; rejects on a nack or a closed channel. */
-function publishConfirmed(
-  channel: ConfirmChannel,
-  exchange: string,
-  routingKey: string,
-  message: { content: Buffer; options: Options.Publish },
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    channel.publish(exchange, routingKey, message.content, message.options, (error) =>
-      error ? reject(error) : resolve(),
+  /** Logs a failed dead-letter publish, waits and requeues the original. */
+  private async requeueAfterBackoff(
+    delivery: Delivery,
+    kind: RejectionKind,
+    error: unknown,
+  ): Promise<void> {
+    const { message, channel } = delivery;
+    // Quorum queues count deliveries in this header; it is absent on the first delivery.
+    const deliveries = Number(message.properties.headers?.["x-delivery-count"] ?? 0) + 1;
+    const delayMs = computeBackoffDelay(
+      deliveries,
+      this.options.retryInitialDelayMs ?? 500,
+      this.options.retryMaxDelayMs ?? 30_000,
+      Math.random(),
     );
-  });
+    this.options.metrics?.deadLetterFailures.inc();
+    this.options.logger.error(
+      { err: error, kind, messageId: message.properties.messageId, deliveries, delayMs },
+      `publishing to the dead-letter exchange failed; requeueing the message in ${delayMs} ms`,
+    );
+    if (error instanceof UnroutableMessageError) {
+      this.redeclareTopology(channel);
+    }
+
+    try {
+      await sleep(delayMs, this.stopping.signal);
+      channel.nack(message, false, true);
+    } catch {
+      // Shutdown or a closed channel: the broker requeues the unacknowledged message itself.
+    }
+  }
+
+  /**
+   * Declares the topology again, once at a time, after the broker returned a dead-letter copy
+   * because the DLQ or its binding is missing. When declaring fails, RabbitMQ closes the
+   * channel, which requeues every unacknowledged message.
+   */
+  private redeclareTopology(channel: ConfirmChannel): void {
+    if (this.redeclaring !== undefined) {
+      return;
+    }
+    const { logger, topology } = this.options;
+    this.redeclaring = assertTopology(channel, topology)
+      .then(() => logger.warn({ queue: topology.deadLetterQueue }, "declared the topology again"))
+      .catch((error: unknown) => logger.error({ err: error }, "declaring the topology failed"))
+      .finally(() => {
+        this.redeclaring = undefined;
+      });
+  }
 }

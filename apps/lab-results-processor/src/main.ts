@@ -7,10 +7,9 @@ import {
   type HealthServer,
 } from "../../shared/src/health-server";
 import { connectKafkaProducer, kafkaClientOptions } from "../../shared/src/kafka";
-import { createLogger, type Logger } from "../../shared/src/logger";
 import { LAB_RESULTS_TOPOLOGY } from "../../shared/src/mq";
 import { ManagedAmqpConnection } from "../../shared/src/mq-connection";
-import { ShutdownCoordinator } from "../../shared/src/shutdown";
+import { runService, type ServiceContext } from "../../shared/src/service";
 import { TOPICS } from "../../shared/src/topics";
 import { loadConfig, type ProcessorEnv } from "./config";
 import { LabResultsConsumer } from "./lab-results-consumer";
@@ -18,40 +17,20 @@ import { ProcessorMetrics } from "./metrics";
 
 const SERVICE = "lab-results-processor";
 
-async function main(): Promise<void> {
-  let env: ProcessorEnv;
-  try {
-    env = loadConfig();
-  } catch (error) {
-    createLogger({ service: SERVICE }).fatal({ err: error }, "invalid configuration");
-    process.exit(1);
-  }
-
-  const logger = createLogger({ service: SERVICE, level: env.LOG_LEVEL });
-  const registry = createMetricsRegistry(SERVICE);
-  const health = new DependencyHealth(["kafka", "mq"]);
-  const healthServer = await startHealthServer({ port: env.HEALTH_PORT, health, registry, logger });
-  const shutdown = new ShutdownCoordinator({ logger, timeoutMs: env.SHUTDOWN_TIMEOUT_MS });
-  shutdown.installSignalHandlers();
-
-  try {
-    await runProcessor({ env, logger, registry, health, healthServer, shutdown });
-  } catch (error) {
-    // Retry loops throw when shutdown aborts them; the coordinator then finishes and exits.
-    if (!shutdown.signal.aborted) {
-      throw error;
-    }
-  }
-}
-
 /** Process-wide parts that exist before any dependency is reached. */
-interface Runtime {
-  env: ProcessorEnv;
-  logger: Logger;
+interface Runtime extends ServiceContext<ProcessorEnv> {
   registry: Registry;
   health: DependencyHealth;
   healthServer: HealthServer;
-  shutdown: ShutdownCoordinator;
+}
+
+/** Serves /health and /metrics, then runs the processor. */
+async function startProcessor(context: ServiceContext<ProcessorEnv>): Promise<void> {
+  const registry = createMetricsRegistry(SERVICE);
+  const health = new DependencyHealth(["kafka", "mq"]);
+  const { env, logger } = context;
+  const healthServer = await startHealthServer({ port: env.HEALTH_PORT, health, registry, logger });
+  await runProcessor({ ...context, registry, health, healthServer });
 }
 
 /** Connects to Kafka, then consumes from RabbitMQ until shutdown. */
@@ -71,6 +50,7 @@ async function runProcessor(runtime: Runtime): Promise<void> {
     topology: LAB_RESULTS_TOPOLOGY,
     logger,
     metrics: new ProcessorMetrics(runtime.registry),
+    maxKafkaAttempts: env.KAFKA_SEND_MAX_ATTEMPTS,
   });
   const mq = new ManagedAmqpConnection({
     url: env.AMQP_URL,
@@ -105,8 +85,9 @@ async function runProcessor(runtime: Runtime): Promise<void> {
   await mq.start();
 }
 
-main().catch((error: unknown) => {
-  const logger = createLogger({ service: SERVICE });
-  logger.fatal({ err: error }, "lab-results-processor stopped on an error");
-  process.exit(1);
+void runService({
+  service: SERVICE,
+  loadEnv: () => loadConfig(),
+  shutdownTimeoutMs: (env) => env.SHUTDOWN_TIMEOUT_MS,
+  start: startProcessor,
 });

@@ -5,6 +5,7 @@ export class ProcessorMetrics {
   readonly processed: Counter<"flag">;
   readonly deadLettered: Counter<"kind">;
   readonly kafkaSendFailures: Counter;
+  readonly deadLetterFailures: Counter;
   readonly inFlight: Gauge;
   readonly processingSeconds: Histogram;
 
@@ -24,7 +25,12 @@ export class ProcessorMetrics {
     });
     this.kafkaSendFailures = new Counter({
       name: "lab_results_kafka_send_failures_total",
-      help: "Failed attempts to write a processed lab result to Kafka; each is retried.",
+      help: "Failed attempts to write a processed lab result to Kafka.",
+      registers,
+    });
+    this.deadLetterFailures = new Counter({
+      name: "lab_results_dead_letter_failures_total",
+      help: "Failed publishes to the dead-letter exchange; each message is requeued.",
       registers,
     });
     this.inFlight = new Gauge({

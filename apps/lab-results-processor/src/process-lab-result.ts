@@ -6,13 +6,18 @@ import {
   type ProcessedLabResult,
 } from "../../shared/src/records";
 
-/** Problem that makes a message unprocessable. Retrying cannot fix it, so it goes to the DLQ. */
+/**
+ * Problem that makes a message unprocessable. Retrying cannot fix it, so it goes to the DLQ.
+ * `kafka-rejected` is set by the consumer when Kafka rejects the processed result, or keeps
+ * failing it with an error that is not broker unavailability.
+ */
 export type RejectionKind =
   | "invalid-json"
   | "invalid-schema"
   | "unknown-analyte"
   | "wrong-panel"
-  | "unknown-unit";
+  | "unknown-unit"
+  | "kafka-rejected";
 
 export type ProcessingOutcome =
   | { ok: true; result: ProcessedLabResult }
@@ -40,7 +45,10 @@ export function processLabResult(body: Buffer | string, processedAt: Date): Proc
   return convertAndFlag(parsed.data, processedAt);
 }
 
-/** Converts a valid lab result and flags it. Rejects analytes and units the catalog lacks. */
+/**
+ * Converts a valid lab result and flags it. Rejects analytes and units the catalog lacks, and
+ * values whose conversion is not a finite number.
+ */
 export function convertAndFlag(result: LabResult, processedAt: Date): ProcessingOutcome {
   const analyte = findAnalyte(result.analyte);
   if (!analyte) {
@@ -59,6 +67,14 @@ export function convertAndFlag(result: LabResult, processedAt: Date): Processing
     return reject(
       "unknown-unit",
       `unit ${result.unit} is not accepted for ${analyte.code}; accepted: ${accepted.join(", ")}`,
+    );
+  }
+
+  if (!Number.isFinite(converted)) {
+    return reject(
+      "invalid-schema",
+      `value ${result.value} ${result.unit} of ${analyte.code} converts to ${converted} ` +
+        `${analyte.canonicalUnit}, which is not a finite number`,
     );
   }
 

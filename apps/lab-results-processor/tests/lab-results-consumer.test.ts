@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 
+import { MultipleErrors, NetworkError, ProtocolError } from "@platformatic/kafka";
 import { connect, type Channel, type ChannelModel, type ConfirmChannel } from "amqplib";
+import { Registry } from "prom-client";
 
 import { createLogger } from "../../shared/src/logger";
 import {
@@ -12,11 +14,13 @@ import {
 } from "../../shared/src/mq";
 import { SCHEMA_VERSION, type LabResult, type ProcessedLabResult } from "../../shared/src/records";
 import { FakeKafka, type FakeRecordProducer } from "../../shared/testing/fake-kafka";
+import { DEAD_LETTER_ID_HEADER } from "../src/dead-letter-publisher";
 import {
   LabResultsConsumer,
   REJECTION_KIND_HEADER,
   REJECTION_REASON_HEADER,
 } from "../src/lab-results-consumer";
+import { ProcessorMetrics } from "../src/metrics";
 
 // The RabbitMQ broker of the development machine. Each test creates and deletes its own queues.
 const AMQP_URL = "amqp://guest:guest@127.0.0.1:5672";
@@ -58,6 +62,7 @@ describe("LabResultsConsumer with RabbitMQ", function () {
   let kafka: FakeKafka;
   let producer: FakeRecordProducer;
   let consumer: LabResultsConsumer;
+  let metrics: ProcessorMetrics;
   let releaseSend: () => void;
 
   beforeEach(async () => {
@@ -69,13 +74,16 @@ describe("LabResultsConsumer with RabbitMQ", function () {
     releaseSend = () => undefined;
     kafka = new FakeKafka({ [TOPIC]: 3 });
     producer = kafka.producer();
+    metrics = new ProcessorMetrics(new Registry());
     consumer = new LabResultsConsumer({
       producer,
       topic: TOPIC,
       topology,
       logger: createLogger({ service: "lab-results-processor-test", level: "silent" }),
+      metrics,
       retryInitialDelayMs: 5,
       retryMaxDelayMs: 20,
+      maxKafkaAttempts: 3,
     });
     processorChannel = await connection.createConfirmChannel();
     await consumer.attach(processorChannel, 8);
@@ -109,6 +117,37 @@ describe("LabResultsConsumer with RabbitMQ", function () {
 
   async function readyCount(queue: string): Promise<number> {
     return (await control.checkQueue(queue)).messageCount;
+  }
+
+  /**
+   * Returns the ready count of a queue, or undefined when it does not exist. It uses a channel
+   * of its own, because RabbitMQ closes the channel of a check on a missing queue.
+   */
+  async function readyCountIfExists(queue: string): Promise<number | undefined> {
+    const channel = await connection.createChannel();
+    channel.on("error", () => undefined);
+    try {
+      return (await channel.checkQueue(queue)).messageCount;
+    } catch {
+      return undefined;
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
+  }
+
+  /** Makes every Kafka write fail as if the brokers were unreachable. */
+  function failKafkaWrites(): void {
+    producer.beforeSend = () => {
+      throw new MultipleErrors("Cannot connect to any broker.", [
+        new NetworkError("Connection to 127.0.0.1:9092 failed"),
+      ]);
+    };
+  }
+
+  async function getDeadLettered() {
+    const message = await control.get(topology.deadLetterQueue, { noAck: true });
+    assert.ok(message, "the DLQ is empty");
+    return message;
   }
 
   /**
@@ -207,7 +246,7 @@ describe("LabResultsConsumer with RabbitMQ", function () {
     let failures = 3;
     producer.beforeSend = () => {
       if (failures-- > 0) {
-        throw new Error("injected Kafka failure");
+        throw new NetworkError("injected Kafka connection failure");
       }
     };
     publish(labResult());
@@ -223,12 +262,12 @@ describe("LabResultsConsumer with RabbitMQ", function () {
   });
 
   it("leaves unwritten messages unacknowledged on shutdown", async () => {
-    producer.beforeSend = () => {
-      throw new Error("injected Kafka outage");
-    };
+    failKafkaWrites();
     publish(labResult());
 
-    await waitFor(() => producer.sendCalls >= 2, "a retried Kafka write");
+    // More attempts than maxKafkaAttempts: an unreachable broker is retried without limit.
+    await waitFor(() => producer.sendCalls >= 6, "retried Kafka writes");
+    assert.equal(await readyCount(topology.deadLetterQueue), 0);
     assert.equal(consumer.isKafkaHealthy(), false);
     await consumer.stopConsuming();
     await consumer.drain();
@@ -238,5 +277,78 @@ describe("LabResultsConsumer with RabbitMQ", function () {
     await waitFor(async () => (await readyCount(topology.queue)) === 1, "the requeued message");
     assert.equal(await readyCount(topology.deadLetterQueue), 0);
     assert.equal(kafka.records(TOPIC).length, 0);
+  });
+
+  it("dead-letters a result that Kafka rejects", async () => {
+    producer.beforeSend = () => {
+      throw new ProtocolError("MESSAGE_TOO_LARGE");
+    };
+    publish(labResult());
+
+    await waitFor(
+      async () => (await readyCount(topology.deadLetterQueue)) === 1,
+      "the message in the DLQ",
+    );
+    const message = await getDeadLettered();
+    const headers = message.properties.headers ?? {};
+    assert.equal(headers[REJECTION_KIND_HEADER], "kafka-rejected");
+    assert.equal(
+      headers[REJECTION_REASON_HEADER],
+      "Kafka did not accept the result: The request included a message larger than the max " +
+        "message size the server will accept",
+    );
+    assert.equal(producer.sendCalls, 1);
+    assert.equal(consumer.isKafkaHealthy(), true);
+
+    await waitFor(() => consumer.inFlightCount === 0, "the acknowledgement");
+    await closeProcessorChannel();
+    assert.equal(await readyCount(topology.queue), 0);
+  });
+
+  it("dead-letters after maxKafkaAttempts other failures", async () => {
+    producer.beforeSend = () => {
+      throw new Error("injected serializer bug");
+    };
+    publish(labResult());
+
+    await waitFor(
+      async () => (await readyCount(topology.deadLetterQueue)) === 1,
+      "the message in the DLQ",
+    );
+    const message = await getDeadLettered();
+    const headers = message.properties.headers ?? {};
+    assert.equal(headers[REJECTION_KIND_HEADER], "kafka-rejected");
+    assert.equal(
+      headers[REJECTION_REASON_HEADER],
+      "Kafka did not accept the result: injected serializer bug",
+    );
+    assert.equal(producer.sendCalls, 3);
+
+    await waitFor(() => consumer.inFlightCount === 0, "the acknowledgement");
+    await closeProcessorChannel();
+    assert.equal(await readyCount(topology.queue), 0);
+  });
+
+  it("keeps a poison message when the DLQ is missing", async () => {
+    await control.deleteQueue(topology.deadLetterQueue);
+    publish("{not json");
+
+    // The returned copy makes the consumer declare the DLQ again and requeue the original,
+    // whose next delivery reaches the DLQ with the reason.
+    await waitFor(
+      async () => (await readyCountIfExists(topology.deadLetterQueue)) === 1,
+      "the message in the declared DLQ",
+    );
+    const message = await getDeadLettered();
+    const headers = message.properties.headers ?? {};
+    assert.equal(message.content.toString(), "{not json");
+    assert.equal(headers[REJECTION_KIND_HEADER], "invalid-json");
+    assert.equal(typeof headers[DEAD_LETTER_ID_HEADER], "string");
+    const failures = (await metrics.deadLetterFailures.get()).values[0]?.value ?? 0;
+    assert.ok(failures >= 1, "no dead-letter publish failed, so the DLQ was never missing");
+
+    await waitFor(() => consumer.inFlightCount === 0, "the acknowledgement");
+    await closeProcessorChannel();
+    assert.equal(await readyCount(topology.queue), 0);
   });
 });

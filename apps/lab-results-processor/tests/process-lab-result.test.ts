@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 
 import { SCHEMA_VERSION, ProcessedLabResultSchema, type LabResult } from "../../shared/src/records";
 import { createGenerator } from "../../kafka-producer/src/generator";
-import { processLabResult } from "../src/process-lab-result";
+import { convertAndFlag, processLabResult } from "../src/process-lab-result";
 
 const PROCESSED_AT = new Date("2024-07-01T08:00:00.000Z");
 
@@ -41,7 +41,6 @@ describe("processLabResult conversion and flags", () => {
     [{ value: 2.49, unit: "mmol/L" }, 2.49, "mmol/L", "critical-low"],
     [{ value: 40, unit: "mg/dL" }, 2.22, "mmol/L", "critical-low"],
     [{ value: 30, unit: "mmol/L" }, 30, "mmol/L", "critical-high"],
-    [{ value: 100, unit: "MG/DL" }, 5.55, "mmol/L", "normal"],
     [{ panel: "CBC", analyte: "HGB", value: 13.5, unit: "g/dL" }, 135, "g/L", "normal"],
     [{ panel: "CBC", analyte: "HGB", value: 6.5, unit: "g/dL" }, 65, "g/L", "critical-low"],
     [{ panel: "CBC", analyte: "WBC", value: 5000, unit: "/uL" }, 5, "10^9/L", "normal"],
@@ -131,6 +130,24 @@ describe("processLabResult rejections", () => {
       "unknown-unit",
       /^unit mg\/L is not accepted for GLU; accepted: mmol\/L, mg\/dL$/,
     ],
+    [
+      "a unit in the wrong case",
+      JSON.stringify(labResult({ value: 100, unit: "MG/DL" })),
+      "unknown-unit",
+      /^unit MG\/DL is not accepted for GLU; /,
+    ],
+    [
+      "a negative value",
+      JSON.stringify(labResult({ value: -5, unit: "mg/dL" })),
+      "invalid-schema",
+      /^invalid lab result: value: expected a non-negative number$/,
+    ],
+    [
+      "a value that converts to Infinity",
+      JSON.stringify(labResult({ analyte: "CREAT", value: 1e307, unit: "mg/dL" })),
+      "invalid-schema",
+      /^invalid lab result: value: expected a number at most 1000000000$/,
+    ],
   ];
 
   for (const [name, body, kind, reason] of cases) {
@@ -142,4 +159,20 @@ describe("processLabResult rejections", () => {
       assert.match(outcome.reason, reason);
     });
   }
+});
+
+describe("convertAndFlag", () => {
+  it("rejects a value that converts to Infinity", () => {
+    // Bypasses the schema's bound, as a caller of convertAndFlag may.
+    const outcome = convertAndFlag(
+      labResult({ analyte: "CREAT", value: 1e307, unit: "mg/dL" }),
+      PROCESSED_AT,
+    );
+    assert.ok(!outcome.ok);
+    assert.equal(outcome.kind, "invalid-schema");
+    assert.equal(
+      outcome.reason,
+      "value 1e+307 mg/dL of CREAT converts to Infinity umol/L, which is not a finite number",
+    );
+  });
 });

@@ -76,7 +76,8 @@ function describeIssue(
   } else if (meta.secret) {
     message = `${variable} is invalid (value hidden because it is secret): ${issue.message}`;
   } else {
-    message = `${variable} is invalid (got ${JSON.stringify(received)}): ${issue.message}`;
+    const redacted = JSON.stringify(redactUserinfo(received));
+    message = `${variable} is invalid (got ${redacted}): ${issue.message}`;
   }
 
   if (meta.example !== undefined) {
@@ -85,26 +86,84 @@ function describeIssue(
   return { variable, message };
 }
 
+/**
+ * Replaces the user name and password of every URL in `value` with `***`, for example
+ * `http://key:secret@minio:9000` with `http://***@minio:9000`. It works on text, not on a parsed
+ * URL, because an invalid value may not parse.
+ */
+export function redactUserinfo(value: string): string {
+  return value.replace(/\/\/[^/?#@\s]*@/g, "//***@");
+}
+
+// Numbers are written in plain decimal. Number() and z.coerce would also take `0x1000`, `1e-9`
+// and `Infinity`, which are almost always typing mistakes in a configuration value.
+const DECIMAL_INTEGER = /^-?\d+$/;
+const DECIMAL_NUMBER = /^-?\d+(?:\.\d+)?$/;
+
+function decimalString(pattern: RegExp, expected: string) {
+  return z.string().trim().regex(pattern, `expected ${expected}`).transform(Number);
+}
+
 /** Returns the schema of a TCP port number, 1 to 65535, with a default. */
 export function portVar(defaultPort: number) {
-  return z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(65535)
+  return decimalString(DECIMAL_INTEGER, `a port number in decimal digits, such as ${defaultPort}`)
+    .pipe(z.number().int().min(1).max(65535))
     .default(defaultPort)
     .meta({ example: String(defaultPort) });
 }
 
-/** Returns the schema of an integer within `[min, max]`, with a default. */
+/** Returns the schema of an integer within `[min, max]` in decimal digits, with a default. */
 export function intVar(options: { min: number; max: number; default: number }) {
-  return z.coerce
-    .number()
-    .int()
-    .min(options.min)
-    .max(options.max)
+  const expected = `a whole number in decimal digits, such as ${options.default}`;
+  return decimalString(DECIMAL_INTEGER, expected)
+    .pipe(z.number().int().min(options.min).max(options.max))
     .default(options.default)
     .meta({ example: String(options.default) });
+}
+
+/**
+ * Returns the schema of a number within `[min, max]`, written as decimal digits with an optional
+ * fraction (`0.05`, not `5e-2`), with a default. `exclusiveMin` excludes `min` itself.
+ */
+export function decimalVar(options: {
+  min: number;
+  max: number;
+  default: number;
+  exclusiveMin?: boolean;
+}) {
+  const bounded = options.exclusiveMin
+    ? z.number().gt(options.min).max(options.max)
+    : z.number().min(options.min).max(options.max);
+  return decimalString(DECIMAL_NUMBER, `a decimal number such as ${options.default}`)
+    .pipe(bounded)
+    .default(options.default)
+    .meta({ example: String(options.default) });
+}
+
+/**
+ * Returns the schema of a bearer token: at least 16 characters and no whitespace, because the
+ * `Authorization: Bearer <token>` header cannot carry a token with whitespace.
+ */
+export function bearerTokenVar(example: string) {
+  return z
+    .string()
+    .min(16, "expected at least 16 characters")
+    .regex(/^\S+$/, "expected no whitespace, because a bearer token cannot contain it")
+    .meta({ example, secret: true });
+}
+
+/**
+ * Returns the schema of an http:// or https:// base URL without credentials. Credentials in the
+ * URL would end up in logs, so each service takes them from their own variables.
+ */
+export function httpUrlVar(example: string) {
+  return z
+    .url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" })
+    // The refinement runs even after the format check failed, so it must not throw.
+    .refine((value) => !URL.canParse(value) || !hasUserinfo(new URL(value)), {
+      message: "expected a URL without user name and password",
+    })
+    .meta({ example });
 }
 
 /**
@@ -131,3 +190,7 @@ export const commonEnvShape = {
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info").meta({ example: "info" }),
   HEALTH_PORT: portVar(9464),
 };
+
+function hasUserinfo(url: URL): boolean {
+  return url.username !== "" || url.password !== "";
+}

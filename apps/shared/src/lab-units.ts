@@ -3,26 +3,33 @@ import type { AnalyteDefinition } from "./lab-catalog";
 // Unit conversion for lab results. A value in an accepted unit times its factor gives the
 // analyte's canonical unit.
 
-/** Returns a unit in the catalog's spelling: micro signs become `u`, spaces are dropped. */
+// The micro sign (U+00B5) and the Greek small letter mu (U+03BC) written as the SI prefix, that
+// is, directly before a unit symbol such as `mol`, `L` or `kat`.
+const MICRO_PREFIX = /[\u00b5\u03bc](?=\p{L})/gu;
+
+/**
+ * Returns a unit in the catalog's spelling. The only aliases are whitespace, which is dropped,
+ * and a micro sign or mu used as a prefix, which becomes `u` (`µmol/L` is `umol/L`). Case is
+ * kept, because UCUM units are case-sensitive: `mmol/L` is millimole and `Mmol/L` megamole.
+ */
 export function normalizeUnit(unit: string): string {
-  return unit.trim().replace(/[\u00b5\u03bc]/g, "u").replace(/\s+/g, "");
+  // The prefix is replaced first, so a micro sign followed by a space is not a prefix.
+  return unit.replace(MICRO_PREFIX, "u").replace(/\s+/g, "");
 }
 
 /**
  * Returns the factor that converts a value in `unit` to the analyte's canonical unit (1 for the
- * canonical unit itself), or undefined when the unit is not accepted. Units match ignoring case.
+ * canonical unit itself), or undefined when the unit is not accepted. After `normalizeUnit` the
+ * unit must equal an accepted spelling exactly, case included.
  */
 export function conversionFactor(analyte: AnalyteDefinition, unit: string): number | undefined {
-  const requested = normalizeUnit(unit).toLowerCase();
-  if (requested === analyte.canonicalUnit.toLowerCase()) {
+  const requested = normalizeUnit(unit);
+  if (requested === analyte.canonicalUnit) {
     return 1;
   }
-  for (const [alternative, factor] of Object.entries(analyte.alternativeUnits)) {
-    if (alternative.toLowerCase() === requested) {
-      return factor;
-    }
-  }
-  return undefined;
+  return Object.hasOwn(analyte.alternativeUnits, requested)
+    ? analyte.alternativeUnits[requested]
+    : undefined;
 }
 
 /** Converts a value to the canonical unit; undefined when the unit is not accepted. */

@@ -30,11 +30,21 @@ export class ManagedAmqpConnection {
   private model: ChannelModel | undefined;
   private readonly stopping = new AbortController();
   private reconnecting: Promise<void> | undefined;
+  private blockedBy: string | undefined;
 
   constructor(private readonly options: ManagedAmqpConnectionOptions) {}
 
   isConnected(): boolean {
     return this.model !== undefined;
+  }
+
+  /**
+   * Returns the reason RabbitMQ gave for blocking publishes on this connection, for example
+   * `low on memory` during a resource alarm, or undefined while publishes flow. A blocked
+   * connection accepts publishes into its socket buffer but the broker does not read them.
+   */
+  blockedReason(): string | undefined {
+    return this.blockedBy;
   }
 
   /** Connects, retrying until it succeeds or `close` is called. */
@@ -56,7 +66,7 @@ export class ManagedAmqpConnection {
     const model = this.model;
     this.model = undefined;
     if (model !== undefined) {
-      await model.close();
+      await closeModel(model);
     }
     await this.reconnecting?.catch(() => undefined);
   }
@@ -68,6 +78,18 @@ export class ManagedAmqpConnection {
     // amqplib emits 'error' before 'close' for a connection error; 'close' handles both.
     model.on("error", (error: Error) => {
       this.options.logger.warn({ err: error }, "RabbitMQ connection error");
+    });
+    this.blockedBy = undefined;
+    model.on("blocked", (reason?: string) => {
+      this.blockedBy = reason || "no reason given";
+      this.options.logger.warn(
+        { reason: this.blockedBy },
+        "RabbitMQ blocked publishing on this connection, usually because of a memory or disk alarm",
+      );
+    });
+    model.on("unblocked", () => {
+      this.blockedBy = undefined;
+      this.options.logger.info("RabbitMQ unblocked publishing on this connection");
     });
 
     try {
@@ -86,6 +108,7 @@ export class ManagedAmqpConnection {
       return;
     }
     this.model = undefined;
+    this.blockedBy = undefined;
     if (this.stopping.signal.aborted) {
       return;
     }
@@ -97,5 +120,22 @@ export class ManagedAmqpConnection {
         this.options.logger.error({ err: startError }, "reconnecting to RabbitMQ failed");
       }
     });
+  }
+}
+
+/**
+ * Closes `model`. When a close is already under way, for example one that a channel owner
+ * started to force a reconnect, amqplib throws IllegalOperationError, and this waits for that
+ * close to finish instead.
+ */
+async function closeModel(model: ChannelModel): Promise<void> {
+  const closed = new Promise<void>((resolve) => model.once("close", () => resolve()));
+  try {
+    await model.close();
+  } catch (error) {
+    if (!(error instanceof Error && error.name === "IllegalOperationError")) {
+      throw error;
+    }
+    await closed;
   }
 }

@@ -1,11 +1,41 @@
 import type { Channel } from "amqplib";
 import { z } from "zod";
 
+/**
+ * Returns why `value` is not a usable AMQP URL, or undefined when it is one: an amqp:// or
+ * amqps:// URL with a host and, when a port is given, a decimal port from 1 to 65535. The reason
+ * never contains the value, which contains the password.
+ */
+export function amqpUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    // WHATWG URL parsing also fails on a port that is not decimal digits or is above 65535.
+    return "expected an amqp:// or amqps:// URL with a host and a port from 1 to 65535";
+  }
+  if (url.protocol !== "amqp:" && url.protocol !== "amqps:") {
+    return `expected the scheme amqp:// or amqps://, got ${url.protocol}//`;
+  }
+  if (url.hostname === "") {
+    return "expected a host name after amqp://";
+  }
+  if (url.port === "0") {
+    return "expected a port from 1 to 65535, got 0";
+  }
+  return undefined;
+}
+
 /** RabbitMQ variables. `AMQP_URL` contains the password: log it only through `redactUrl`. */
 export const amqpEnvShape = {
   AMQP_URL: z
     .string()
-    .regex(/^amqps?:\/\/\S+$/, "expected an amqp:// or amqps:// URL")
+    .superRefine((value, context) => {
+      const problem = amqpUrlProblem(value);
+      if (problem !== undefined) {
+        context.addIssue({ code: "custom", message: problem });
+      }
+    })
     .meta({ example: "amqp://clinical:<password>@clinical-mq:5672", secret: true }),
 };
 

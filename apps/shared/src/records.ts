@@ -110,6 +110,12 @@ export const AdverseEventSchema = z
 export type AdverseEvent = z.infer<typeof AdverseEventSchema>;
 
 /**
+ * Largest submitted lab value. It is orders of magnitude above any result in the catalog's units
+ * (leukocytes in /uL, the largest, stay below 1e6), so a converted value stays finite.
+ */
+export const MAX_LAB_VALUE = 1e9;
+
+/**
  * Shape of a lab result as a lab system submits it to the data gateway. Analyte and unit are
  * checked for form only: the lab-results-processor checks them against the lab catalog.
  */
@@ -120,7 +126,11 @@ export const labResultShape = {
   accessionNumber: z.string().regex(/^ACC-[0-9a-f]{8}$/, "expected ACC- and 8 hex digits"),
   panel: z.string().regex(/^[A-Z]{2,10}$/, "expected a panel code such as CBC"),
   analyte: z.string().regex(/^[A-Z][A-Z0-9]{0,9}$/, "expected an analyte code such as GLU"),
-  value: z.number(),
+  /** Every catalog analyte is a concentration, count or fraction, so values are non-negative. */
+  value: z
+    .number()
+    .min(0, "expected a non-negative number")
+    .max(MAX_LAB_VALUE, `expected a number at most ${MAX_LAB_VALUE}`),
   unit: z.string().min(1).max(20),
 };
 

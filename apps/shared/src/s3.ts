@@ -5,12 +5,11 @@ import {
   S3ServiceException,
 } from "@aws-sdk/client-s3";
 import { z } from "zod";
+import { httpUrlVar } from "./env";
 
 /** Environment variables of an S3 client, to spread into an app's env schema. */
 export const s3EnvShape = {
-  S3_ENDPOINT: z
-    .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
-    .meta({ example: "http://minio:9000" }),
+  S3_ENDPOINT: httpUrlVar("http://minio:9000"),
   S3_REGION: z.string().default("us-east-1").meta({ example: "us-east-1" }),
   S3_ACCESS_KEY_ID: z.string().meta({ example: "<MinIO access key>", secret: true }),
   S3_SECRET_ACCESS_KEY: z.string().meta({ example: "<MinIO secret key>", secret: true }),

@@ -22,8 +22,9 @@ describe("lab catalog", () => {
     ["GLU", 90, "mg/dL", 4.995, "mmol/L"],
     ["GLU", 5.2, "mmol/L", 5.2, "mmol/L"],
     ["CREAT", 1.0, "mg/dL", 88.4, "umol/L"],
-    ["CREAT", 1.0, "MG/DL", 88.4, "umol/L"],
     ["CREAT", 80, "µmol/L", 80, "umol/L"],
+    ["CREAT", 80, "\u03bcmol/L", 80, "umol/L"],
+    ["CREAT", 1.0, " mg / dL ", 88.4, "umol/L"],
     ["HGB", 13.5, "g/dL", 135, "g/L"],
     ["HGB", 8.5, "mmol/L", 136.935, "g/L"],
     ["CA", 9.0, "mg/dL", 2.2455, "mmol/L"],
@@ -32,6 +33,8 @@ describe("lab catalog", () => {
     ["ALT", 0.5, "ukat/L", 30, "U/L"],
     ["HCT", 0.42, "L/L", 42, "%"],
     ["WBC", 7500, "/uL", 7.5, "10^9/L"],
+    ["WBC", 7.5, "10^3/µL", 7.5, "10^9/L"],
+    ["AST", 0.5, "µkat/L", 30, "U/L"],
     ["CHOL", 200, "mg/dL", 5.172, "mmol/L"],
     ["TRIG", 150, "mg/dL", 1.6935, "mmol/L"],
   ];
@@ -50,6 +53,16 @@ describe("lab catalog", () => {
     ["CREAT", "mmol/L"],
     ["K", "mg/dL"],
     ["HGB", ""],
+    // Units are case-sensitive: Mmol/L is megamole per litre, MG/DL no unit at all.
+    ["GLU", "Mmol/L"],
+    ["GLU", "MMOL/L"],
+    ["CREAT", "MG/DL"],
+    ["ALT", "u/L"],
+    // A micro sign is an alias of u only as a prefix, so µ/L is not U/L.
+    ["ALT", "µ/L"],
+    ["AST", "\u03bc/L"],
+    ["CREAT", "µ mol/L"],
+    ["GLU", "constructor"],
   ];
   for (const [code, unit] of rejectedUnits) {
     it(`rejects unit "${unit}" for ${code}`, () => {
@@ -64,10 +77,20 @@ describe("lab catalog", () => {
     assert.ok(Math.abs(value - 100) < 1e-9, `got ${value}`);
   });
 
-  it("normalizes micro signs and spaces", () => {
-    assert.equal(normalizeUnit(" µmol / L "), "umol/L");
-    assert.equal(normalizeUnit("\u03bcmol/L"), "umol/L");
-  });
+  // [input, normalized]
+  const normalized: [string, string][] = [
+    [" µmol / L ", "umol/L"],
+    ["\u03bcmol/L", "umol/L"],
+    ["10^3/µL", "10^3/uL"],
+    ["µ/L", "µ/L"],
+    ["µ", "µ"],
+    ["Mmol/L", "Mmol/L"],
+  ];
+  for (const [input, expected] of normalized) {
+    it(`normalizes ${JSON.stringify(input)} to ${JSON.stringify(expected)}`, () => {
+      assert.equal(normalizeUnit(input), expected);
+    });
+  }
 
   it("returns undefined for an unknown analyte", () => {
     assert.equal(findAnalyte("XYZ"), undefined);
@@ -87,6 +110,14 @@ describe("lab catalog", () => {
         assert.ok(factor > 0, `${code}: factor of ${unit} is not positive`);
         assert.notEqual(unit, definition.canonicalUnit, `${code}: ${unit} is listed twice`);
       }
+    }
+  });
+
+  it("has only non-negative analytes", () => {
+    // The lab result schema rejects negative values, which is right only while this holds.
+    for (const definition of ANALYTES) {
+      assert.ok(definition.referenceLow >= 0, `${definition.code}: reference low is negative`);
+      assert.ok((definition.criticalLow ?? 0) >= 0, `${definition.code}: critical low is negative`);
     }
   });
 

@@ -75,6 +75,41 @@ describe("ManagedAmqpConnection", () => {
   });
 });
 
+describe("ManagedAmqpConnection state", () => {
+  let connection: ManagedAmqpConnection;
+  let current: ChannelModel | undefined;
+
+  beforeEach(async () => {
+    connection = new ManagedAmqpConnection({
+      url: AMQP_URL,
+      logger,
+      connectionName: "mq-connection-state-test",
+      initialDelayMs: 10,
+      onConnect: async (model) => {
+        current = model;
+      },
+    });
+    await connection.start();
+  });
+  afterEach(() => connection.close());
+
+  it("tracks connection.blocked and unblocked", async () => {
+    assert.equal(connection.blockedReason(), undefined);
+    // amqplib emits these when the broker sends connection.blocked and connection.unblocked.
+    current?.emit("blocked", "low on disk");
+    assert.equal(connection.blockedReason(), "low on disk");
+    current?.emit("unblocked");
+    assert.equal(connection.blockedReason(), undefined);
+  });
+
+  it("closes while a close is already under way", async () => {
+    const closing = current?.close();
+    await connection.close();
+    await closing;
+    assert.equal(connection.isConnected(), false);
+  });
+});
+
 async function waitForMessage(channel: Channel, queue: string) {
   for (let i = 0; i < 100; i++) {
     const message = await channel.get(queue);

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   AdverseEventSchema,
   LabResultSchema,
+  MAX_LAB_VALUE,
   MedicationAdministrationSchema,
   ProcessedLabResultSchema,
   SCHEMA_VERSION,
@@ -60,6 +61,12 @@ function firstIssuePath(schema: { safeParse(value: unknown): unknown }, value: u
 }
 
 describe("record schemas", () => {
+  it("accept lab values from 0 to the maximum", () => {
+    for (const value of [0, 0.001, MAX_LAB_VALUE]) {
+      assert.equal(firstIssuePath(LabResultSchema, { ...labResult, value }), undefined);
+    }
+  });
+
   it("accept valid records", () => {
     assert.equal(firstIssuePath(VitalSignsSchema, vitals), undefined);
     assert.equal(firstIssuePath(AdverseEventSchema, adverseEvent), undefined);
@@ -121,6 +128,11 @@ describe("record schemas", () => {
     ],
     ["grade 4 not serious", AdverseEventSchema, { ...adverseEvent, ctcaeGrade: 4 }, "serious"],
     ["lab value as a string", LabResultSchema, { ...labResult, value: "95" }, "value"],
+    ["negative lab value", LabResultSchema, { ...labResult, value: -5 }, "value"],
+    ["lab value of 1e308", LabResultSchema, { ...labResult, value: 1e308 }, "value"],
+    ["lab value above the maximum", LabResultSchema, { ...labResult, value: 1e9 + 1 }, "value"],
+    ["infinite lab value", LabResultSchema, { ...labResult, value: Infinity }, "value"],
+    ["NaN lab value", LabResultSchema, { ...labResult, value: NaN }, "value"],
     ["lab result without unit", LabResultSchema, { ...labResult, unit: undefined }, "unit"],
     ["lowercase analyte", LabResultSchema, { ...labResult, analyte: "glu" }, "analyte"],
   ];
