@@ -8,8 +8,8 @@ import { parseEnv } from "../../apps/shared/src/env";
 import { createPlatform } from "../../levels/platform";
 import { envMap, levelsConfig, recorder, settle, testConfig } from "../helpers/mocks";
 
-// The program and the workloads agree on env names only by convention; this checks that each
-// app's own validation accepts exactly what the program hands it.
+// The program and the workloads agree on env names only by convention. These tests run each
+// app's own validation on the env that the program gives its container.
 describe("workload env from the program", () => {
   before(async () => {
     recorder.reset();
