@@ -6,6 +6,8 @@ import { createHash } from "node:crypto";
 
 import * as pulumi from "@pulumi/pulumi";
 
+import * as assert from "node:assert/strict";
+
 import { parseStackConfig, SecretKey, StackConfig } from "../../config";
 
 /** One `newResource` call seen by the mock monitor. */
@@ -233,4 +235,25 @@ export function envMap(container: RecordedResource): Record<string, string> {
 export function labelMap(resource: RecordedResource): Record<string, string> {
   const labels = (resource.inputs.labels ?? []) as { label: string; value: string }[];
   return Object.fromEntries(labels.map((entry) => [entry.label, entry.value]));
+}
+
+/**
+ * Declares the platform while the creation of `dependency` (a logical name) is held, and asserts
+ * that the container `dependent` (a physical name) appears only after it is released.
+ */
+export async function assertCreatedAfter(
+  declare: () => void,
+  dependency: string,
+  dependent: string,
+): Promise<void> {
+  recorder.reset();
+  const release = recorder.hold(dependency);
+  declare();
+  await settle();
+  assert.ok(recorder.resources.some((resource) => resource.name === dependency), `${dependency} was never registered`);
+  assert.ok(!recorder.physicalNames(TYPES.container).includes(dependent), `${dependent} was created early`);
+
+  release();
+  await settle();
+  assert.ok(recorder.physicalNames(TYPES.container).includes(dependent), `${dependent} was never created`);
 }

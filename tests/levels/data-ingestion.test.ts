@@ -4,7 +4,7 @@ import { appSourceHash } from "../../components/app-image";
 import { DEFAULT_IMAGES } from "../../levels/catalog";
 import { topicsScript } from "../../levels/data-ingestion/broker";
 import { createPlatform } from "../../levels/platform";
-import { envMap, labelMap, levelsConfig, recorder, settle, testConfig, TYPES, valueOf } from "../helpers/mocks";
+import { assertCreatedAfter, envMap, labelMap, levelsConfig, recorder, settle, testConfig, TYPES, valueOf } from "../helpers/mocks";
 
 const BUILD_IMAGE = "docker-build:index:Image";
 const APPS = ["data-gateway", "lab-results-processor", "kafka-producer", "kafka-consumer"];
@@ -157,15 +157,8 @@ describe("level 1 ordering", () => {
   ];
   for (const [dependency, dependent] of edges) {
     it(`creates ${dependent} only after ${dependency}`, async () => {
-      recorder.reset();
-      const release = recorder.hold(dependency);
-      createPlatform(testConfig(levelsConfig({ infrastructure: "running", "data-ingestion": "running" })));
-      await settle();
-      assert.ok(recorder.resources.some((resource) => resource.name === dependency));
-      assert.ok(!recorder.physicalNames(TYPES.container).includes(dependent), `${dependent} was created early`);
-      release();
-      await settle();
-      assert.ok(recorder.physicalNames(TYPES.container).includes(dependent));
+      const declare = () => createPlatform(testConfig(levelsConfig({ infrastructure: "running", "data-ingestion": "running" })));
+      await assertCreatedAfter(declare, dependency, dependent);
     });
   }
 });

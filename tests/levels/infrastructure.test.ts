@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createPlatform } from "../../levels/platform";
 import { DEFAULT_IMAGES } from "../../levels/catalog";
 import {
+  assertCreatedAfter,
   envMap,
   labelMap,
   levelsConfig,
@@ -354,16 +355,8 @@ describe("level 0 ordering", () => {
   ];
   for (const [dependency, dependent] of edges) {
     it(`creates ${dependent} only after ${dependency}`, async () => {
-      recorder.reset();
-      const release = recorder.hold(dependency);
-      createPlatform(testConfig(levelsConfig({ infrastructure: "running" })));
-      await settle();
-      assert.ok(recorder.resources.some((resource) => resource.name === dependency));
-      assert.ok(!recorder.physicalNames(TYPES.container).includes(dependent), `${dependent} was created early`);
-
-      release();
-      await settle();
-      assert.ok(recorder.physicalNames(TYPES.container).includes(dependent));
+      const declare = () => createPlatform(testConfig(levelsConfig({ infrastructure: "running" })));
+      await assertCreatedAfter(declare, dependency, dependent);
     });
   }
 });
