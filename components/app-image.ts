@@ -6,13 +6,21 @@ import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
 
 import { ImageRegistry } from "./images";
-import { PROJECT_NAME } from "./naming";
+import { LABEL_KEYS, PROJECT_NAME } from "./naming";
 
 /** Repository root: the build context of every workload image. */
 export const REPO_ROOT = path.resolve(__dirname, "..");
 
-/** Files outside `apps/<app>/` that every workload image is built from. */
-const SHARED_INPUTS = ["package.json", "package-lock.json", "apps/package.json", "apps/tsconfig.json", "apps/tsconfig.build.json", "apps/shared", ".dockerignore"];
+/** Files outside `apps/<app>/` that every workload image is built from, as .dockerignore admits them. */
+const SHARED_INPUTS = [
+  "package.json",
+  "package-lock.json",
+  "apps/package.json",
+  "apps/tsconfig.json",
+  "apps/tsconfig.build.json",
+  "apps/shared/src",
+  ".dockerignore",
+];
 
 function collectFiles(absolutePath: string, files: string[]): void {
   if (!fs.existsSync(absolutePath)) {
@@ -31,13 +39,14 @@ function collectFiles(absolutePath: string, files: string[]): void {
 }
 
 /**
- * Returns a short hash of everything an app's image is built from: its folder, the shared code
- * and the lock files. It names the image tag, so a source change gives a new tag, a rebuild and
- * a replaced container, while an unchanged tree leaves both alone.
+ * Returns a short hash of everything an app's image is built from: its sources and Dockerfile,
+ * the shared code and the lock files. It names the image tag, so a source change gives a new tag and a replaced
+ * container. The build context is limited by .dockerignore to the same files, so changes
+ * elsewhere in the repository rebuild nothing.
  */
 export function appSourceHash(app: string, root = REPO_ROOT): string {
   const files: string[] = [];
-  for (const input of [...SHARED_INPUTS, `apps/${app}`]) {
+  for (const input of [...SHARED_INPUTS, `apps/${app}/src`, `apps/${app}/Dockerfile`]) {
     collectFiles(path.join(root, input), files);
   }
   const hash = createHash("sha256");
@@ -84,7 +93,11 @@ export function appImage(name: string, args: AppImageArgs): pulumi.Output<string
       context: { location: "." },
       dockerfile: { location: `apps/${args.app}/Dockerfile` },
       tags: [tag],
-      // Loaded into the local daemon and never pushed; deleting the resource removes the tag.
+      // The pipeline command finds and removes built images by these labels.
+      labels: { [LABEL_KEYS.stack]: args.stack, [LABEL_KEYS.service]: args.app },
+      // NOTE: loaded into the local daemon and never pushed. It is not confirmed that the
+      // provider's delete removes such a local tag, and tags of earlier source hashes stay behind
+      // after a rebuild. `pipeline --clean-all` and `--stop-level-full 1` remove them by label.
       load: true,
       push: false,
       buildOnPreview: false,

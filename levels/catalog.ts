@@ -71,9 +71,9 @@ export interface ResourceLimits {
 }
 
 /**
- * Default images, pinned to exact tags. MinIO's last published image is from September 2025: the
- * project now ships source only, so a newer release needs an `images.minio` override. A value of `build` means the program builds the image
- * from `apps/<service>/Dockerfile`; `images.<service>` in stack config replaces either kind.
+ * Default images of pulled services, pinned to exact tags; `images.<service>` in stack config
+ * replaces one. MinIO's last published image is from September 2025, because the project now
+ * ships source only, so a newer release needs an `images.minio` override.
  */
 export const DEFAULT_IMAGES: Readonly<Record<string, string>> = {
   minio: "quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z",

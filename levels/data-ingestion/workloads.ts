@@ -5,7 +5,7 @@ import { appImage } from "../../components/app-image";
 import { HealthcheckSpec, Service } from "../../components/service";
 import { LevelArgs, requireNetwork, serviceLimits, servicePorts } from "../common";
 import { BUILT_SERVICES } from "../catalog";
-import { ObjectStorage } from "../infrastructure/storage";
+import { DATA_BUCKET, ObjectStorage } from "../infrastructure/storage";
 import { ClinicalMq } from "./broker";
 
 const LEVEL = 1;
@@ -127,7 +127,7 @@ export function declareWorkloads(
       pulumi.interpolate`S3_ENDPOINT=${s3Endpoint}`,
       `S3_ACCESS_KEY_ID=${storage.accessKeyId}`,
       pulumi.interpolate`S3_SECRET_ACCESS_KEY=${storage.secretAccessKey}`,
-      "S3_BUCKET=clinical-mlops",
+      `S3_BUCKET=${DATA_BUCKET}`,
     ],
     HEALTH_PORT,
   );

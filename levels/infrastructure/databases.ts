@@ -103,9 +103,9 @@ export function declarePostgres(
 
 /** Returns the Redis config file: append-only persistence and a required password. */
 export function redisConfigFile(password: string): string {
-  return ["appendonly yes", "appendfsync everysec", "dir /data", `requirepass ${password}`, ""].join(
-    "\n",
-  );
+  // Redis reads a double-quoted value with backslash escapes, so any printable password fits.
+  const quoted = `"${password.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+  return ["appendonly yes", "appendfsync everysec", "dir /data", `requirepass ${quoted}`, ""].join("\n");
 }
 
 /** Declares Redis with append-only persistence and, when it runs, Redis Insight beside it. */

@@ -43,8 +43,16 @@ describe("appSourceHash", () => {
     assert.notEqual(appSourceHash("gateway", root), afterShared);
   });
 
-  it("ignores other apps, node_modules and build output", () => {
+  it("changes with the app's Dockerfile", () => {
     const before = appSourceHash("gateway", root);
+    writeFile(root, "apps/gateway/Dockerfile", "FROM node:24.20.0-alpine3.24");
+    assert.notEqual(appSourceHash("gateway", root), before);
+  });
+
+  it("ignores other apps, tests, node_modules and build output", () => {
+    const before = appSourceHash("gateway", root);
+    writeFile(root, "apps/gateway/tests/main.test.ts", "test();");
+    writeFile(root, "apps/shared/tests/env.test.ts", "test();");
     writeFile(root, "apps/other/src/main.ts", "other(); // changed");
     writeFile(root, "apps/gateway/node_modules/x/index.js", "x");
     writeFile(root, "apps/gateway/dist/main.js", "compiled");

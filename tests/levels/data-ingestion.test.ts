@@ -57,6 +57,10 @@ describe("level 1 running", () => {
       assert.deepEqual(image.inputs.dockerfile, { location: `apps/${app}/Dockerfile` });
       assert.equal(image.inputs.push, false);
       assert.equal(image.inputs.load, true);
+      assert.deepEqual(image.inputs.labels, {
+        "clinical-mlops.stack": "dev",
+        "clinical-mlops.service": app,
+      });
       const container = recorder.container(`clinical-mlops-dev-${app}`);
       assert.equal(container.inputs.image, image.inputs.tags[0]);
     }

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { createPlatform } from "../../levels/platform";
 import { DEFAULT_IMAGES } from "../../levels/catalog";
+import { redisConfigFile } from "../../levels/infrastructure/databases";
 import {
   assertCreatedAfter,
   envMap,
@@ -244,7 +245,7 @@ describe("level 0 running", () => {
       {
         file: "/etc/redis.conf",
         content:
-          "appendonly yes\nappendfsync everysec\ndir /data\nrequirepass generated-infrastructure-redis-password\n",
+          'appendonly yes\nappendfsync everysec\ndir /data\nrequirepass "generated-infrastructure-redis-password"\n',
       },
     ]);
     assert.deepEqual(envMap(redis), { REDISCLI_AUTH: "generated-infrastructure-redis-password" });
@@ -311,6 +312,13 @@ describe("level 0 running", () => {
       "postgresMlflowPassword",
       "redisPassword",
     ]);
+  });
+});
+
+describe("redisConfigFile", () => {
+  it("quotes and escapes the password", () => {
+    const file = redisConfigFile('pa"ss\\word-0123456789');
+    assert.ok(file.split("\n").includes('requirepass "pa\\"ss\\\\word-0123456789"'), file);
   });
 });
 
