@@ -6,9 +6,11 @@ import type { EngineEvent, OutputMap, Stack } from "@pulumi/pulumi/automation";
 import type Dockerode from "dockerode";
 
 import { IMPLEMENTED_LEVELS, LEVELS, LEVEL_KEYS, type LevelNumber } from "../levels/model";
-import { connectDocker, dockerRequest, listStackContainers, listStackVolumes } from "./docker";
-import { CliError, ExitCode, errorMessage, pulumiStderr } from "./errors";
+import type { Command } from "./args";
+import { connectDocker, dockerRequest, listStackVolumes } from "./docker";
+import { CliError, ExitCode, pulumiStderr } from "./errors";
 import { PlanCollector } from "./events";
+import { previewImageRemoval, removeLeftovers } from "./leftovers";
 import { UpdateProgress } from "./progress";
 import { askTypedYes, askYesNo } from "./prompt";
 import {
@@ -194,63 +196,6 @@ async function failureError(
   ]);
 }
 
-async function removeQuietly(name: string, remove: () => Promise<unknown>, failures: string[]) {
-  try {
-    await remove();
-  } catch (error) {
-    failures.push(`${name}: ${errorMessage(error)}`);
-  }
-}
-
-/**
- * Deletes what the update left behind: for `--clean-all` every container of the stack, and the
- * confirmed volumes that still exist, for example volumes the Pulumi state did not know. Only
- * volume names the user confirmed are deleted. Throws a `CliError` listing what Docker kept.
- */
-async function removeLeftovers(
-  docker: Dockerode,
-  session: Session,
-  plan: TransitionPlan,
-  confirmedVolumes: readonly Dockerode.VolumeInspectInfo[],
-): Promise<void> {
-  const failures: string[] = [];
-  const target = session.dockerTarget;
-  if (plan.command.kind === "clean-all") {
-    const containers = await dockerRequest(target, "list leftover containers", () =>
-      listStackContainers(docker, session.stackName),
-    );
-    for (const container of containers) {
-      session.printer.note(`Removing leftover container ${container.name}.`);
-      await removeQuietly(
-        container.name,
-        () => docker.getContainer(container.id).remove({ force: true }),
-        failures,
-      );
-    }
-  }
-  const level = plan.command.kind === "stop-level-full" ? plan.command.level : undefined;
-  const confirmedNames = new Set(confirmedVolumes.map((volume) => volume.Name));
-  const volumes = await dockerRequest(target, "list leftover volumes", () =>
-    listStackVolumes(docker, session.stackName, level),
-  );
-  for (const volume of volumes) {
-    if (confirmedNames.has(volume.Name)) {
-      session.printer.note(`Removing leftover volume ${volume.Name}.`);
-      await removeQuietly(volume.Name, () => docker.getVolume(volume.Name).remove(), failures);
-    }
-  }
-  if (failures.length > 0) {
-    throw new CliError(
-      "The update succeeded, but Docker did not delete these leftovers:",
-      ExitCode.failed,
-      [
-        ...failures,
-        "Remove them with `docker rm -f` or `docker volume rm` once nothing uses them.",
-      ],
-    );
-  }
-}
-
 function printResult(
   session: Session,
   plan: TransitionPlan,
@@ -267,15 +212,26 @@ function printResult(
   session.printer.line(`Done: stack ${session.stackName} is up to date.`);
 }
 
+/**
+ * Throws a usage `CliError` for a command that no stack state can make valid, such as starting a
+ * level without services. `runCli` calls it before it looks for pulumi or creates the state
+ * folder, the passphrase file or the stack, so a rejected command changes nothing.
+ */
+export function rejectBeforeStack(command: Command): void {
+  if (command.kind !== "start-level") {
+    return;
+  }
+  const refusal = startRefusal(command, IMPLEMENTED_LEVELS);
+  if (refusal) {
+    throw new CliError(refusal, ExitCode.usage);
+  }
+}
+
 /** Runs a start, stop or clean command and returns the exit code. */
 export async function runTransition(session: Session, command: TransitionCommand): Promise<number> {
   const stack = session.stack;
   if (!stack) {
     throw new Error("runTransition needs an open stack");
-  }
-  const refusal = startRefusal(command, IMPLEMENTED_LEVELS);
-  if (refusal) {
-    throw new CliError(refusal, ExitCode.usage);
   }
   const plan = planTransition(session.states, command, IMPLEMENTED_LEVELS);
   printPlan(session.printer, plan, session.stackName);
@@ -296,15 +252,19 @@ export async function runTransition(session: Session, command: TransitionCommand
   // A preview collects failures like an update but prints no progress, since nothing starts.
   const report = session.options.preview ? () => {} : (line: string) => session.printer.note(line);
   const progress = new UpdateProgress(session.stackName, runningLevels(plan), report);
-  let outputs: OutputMap;
+  let outputs: OutputMap = {};
   try {
     if (session.options.preview) {
       await preview(session, stack, plan, progress);
-      return ExitCode.ok;
+    } else {
+      outputs = await update(session, stack, plan, progress);
     }
-    outputs = await update(session, stack, plan, progress);
   } catch (error) {
     throw await failureError(error, session, docker, progress);
+  }
+  if (session.options.preview) {
+    await previewImageRemoval(docker, session, plan);
+    return ExitCode.ok;
   }
   await removeLeftovers(docker, session, plan, volumes);
   printResult(session, plan, progress, outputs);

@@ -29,7 +29,7 @@ Commands (give exactly one):
   --start-full           Start every level that has services; others keep their state.
   --stop-level N         Stop level N: remove its containers, keep volumes and images.
                          Running levels that depend on N are stopped too.
-  --stop-level-full N    Make level N absent and delete its volumes (asks first).
+  --stop-level-full N    Make level N absent; delete its volumes and built images (asks first).
                          Running levels that depend on N are stopped; their data is kept.
   --stop-full            Stop every running level; all volumes are kept.
   --clean-all            Remove all containers, volumes, networks and images (type yes to confirm).

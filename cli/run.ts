@@ -3,7 +3,7 @@
  * and maps failures to exit codes.
  */
 import { parseCliArgs, type CliOptions } from "./args";
-import { runTransition } from "./apply";
+import { rejectBeforeStack, runTransition } from "./apply";
 import { CliError, ExitCode, errorMessage } from "./errors";
 import { helpText, versionText } from "./help";
 import { runLogs } from "./logs";
@@ -21,6 +21,7 @@ async function runStackCommand(
   options: CliOptions,
 ): Promise<number> {
   const command = options.command;
+  rejectBeforeStack(command);
   const session = await openSession(ctx, printer, options, !READ_ONLY.has(command.kind));
   switch (command.kind) {
     case "status":

@@ -96,6 +96,7 @@ export async function openSession(
   // An invalid DOCKER_HOST is rejected before anything is installed or created, even when the
   // stack's dockerHost config would take precedence: that config can only be read from the stack.
   resolveDockerTarget(undefined, ctx.env);
+  checkProjectRoot(ctx.projectRoot);
 
   const interactive = ctx.stdin.isTTY === true;
   const pulumiCommand = await locatePulumi(
@@ -103,7 +104,6 @@ export async function openSession(
     (text) => printer.note(text),
     interactive ? (question) => askYesNo(ctx, question) : undefined,
   );
-  checkProjectRoot(ctx.projectRoot);
 
   const backend = resolveBackend(ctx.projectRoot, ctx.env, options.backend, create);
   if (backend.createdPassphraseFile) {

@@ -128,6 +128,42 @@ describe("start and stop commands", () => {
     assert.deepEqual(levelsNow(), { infrastructure: "running" });
   });
 
+  it("--start-level without services changes nothing in a fresh project", async function () {
+    const level = LEVELS.find((candidate) => !IMPLEMENTED_LEVELS.includes(candidate.number));
+    if (!level) {
+      this.skip();
+    }
+    fs.rmSync(path.join(world.root, ".pulumi-state"), { recursive: true });
+    const run = world.context();
+
+    const code = await run.run(["--start-level", String(level.number)]);
+
+    assert.equal(code, ExitCode.usage);
+    assert.match(run.stderr.text, new RegExp(`^Error: Cannot start level ${level.number} `));
+    assert.equal(fs.existsSync(path.join(world.root, ".pulumi-state")), false);
+    assert.deepEqual(world.pulumi.calls(), []);
+    assert.deepEqual(world.docker.requests, []);
+  });
+
+  it("--start-level without services exits 2 without pulumi on PATH", async function () {
+    const level = LEVELS.find((candidate) => !IMPLEMENTED_LEVELS.includes(candidate.number));
+    if (!level) {
+      this.skip();
+    }
+    fs.rmSync(path.join(world.root, ".pulumi-state"), { recursive: true });
+    const emptyBin = path.join(world.dir, "empty-bin");
+    fs.mkdirSync(emptyBin);
+    const run = world.context();
+    run.ctx.env.PATH = emptyBin;
+
+    const code = await run.run(["--start-level", String(level.number)]);
+
+    assert.equal(code, ExitCode.usage);
+    assert.match(run.stderr.text, new RegExp(`^Error: Cannot start level ${level.number} `));
+    assert.doesNotMatch(run.stderr.text, /pulumi CLI was not found/);
+    assert.equal(fs.existsSync(path.join(world.root, ".pulumi-state")), false);
+  });
+
   it("rejects an invalid levels config before any change", async () => {
     givenLevels({ infrastructure: "running", features: "paused" });
     const run = world.context();

@@ -1,11 +1,13 @@
 /**
  * A fake Docker Engine API on a unix socket in a temporary folder. It implements only what the
  * CLI calls through dockerode: /_ping, /version, container list, inspect, logs (multiplexed, with
- * follow), restart and remove, and volume list and remove.
+ * follow), restart and remove, volume list and remove, and image list and remove.
  */
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as path from "node:path";
+
+import { FakeImages, type FakeResponse } from "./fake-images";
 
 export interface FakeLogLine {
   /** 1 = stdout, 2 = stderr, as in Docker's stream header. */
@@ -72,6 +74,8 @@ export interface InjectedFailure {
 export class FakeDocker {
   readonly containers: FakeContainer[] = [];
   readonly volumes: FakeVolume[] = [];
+  /** Local images; `images.inUse` marks images that a container uses. */
+  readonly images = new FakeImages();
   readonly requests: RecordedRequest[] = [];
   /** Routes (such as "/containers/json") that return this error status instead of their result. */
   readonly failures = new Map<string, InjectedFailure>();
@@ -173,6 +177,10 @@ export class FakeDocker {
     res.end(JSON.stringify(body));
   }
 
+  private reply(res: http.ServerResponse, response: FakeResponse): void {
+    this.json(res, response.status, response.body);
+  }
+
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = new URL(req.url ?? "/", "http://docker");
     // dockerode adds a /v1.NN prefix only when an API version is configured.
@@ -201,6 +209,13 @@ export class FakeDocker {
       this.json(res, 200, { Volumes: volumes, Warnings: [] });
     } else if (route.startsWith("/volumes/") && req.method === "DELETE") {
       this.removeVolume(res, decodeURIComponent(route.slice("/volumes/".length)));
+    } else if (route === "/images/json" && req.method === "GET") {
+      this.reply(res, this.images.listImages((labels) => matchesLabels(labels, url.searchParams)));
+    } else if (route.startsWith("/images/") && req.method === "DELETE") {
+      // Docker takes the image reference unencoded, slashes and colon included.
+      const name = decodeURIComponent(route.slice("/images/".length));
+      const force = ["true", "1"].includes(url.searchParams.get("force") ?? "");
+      this.reply(res, this.images.remove(name, force));
     } else if (containerRoute) {
       this.containerRequest(req, res, containerRoute[1], containerRoute[2], url.searchParams);
     } else {
