@@ -29,8 +29,8 @@ export function jobFailureMessage(
 /**
  * A container that runs to completion once, such as bucket or database setup.
  *
- * The Docker provider only records a job's exit code, so `completed` throws on a non-zero code:
- * whoever consumes it (a dependent's input or a stack output) fails the deployment with the
+ * The Docker provider only records a job's exit code, so `completed` throws on a non-zero code.
+ * Any consumer of it, a dependent's input or a stack output, then fails the deployment with the
  * job's last log lines.
  */
 export class Job extends pulumi.ComponentResource {

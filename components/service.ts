@@ -161,7 +161,7 @@ export class Service extends pulumi.ComponentResource {
       { parent: this, deleteBeforeReplace: true },
     );
 
-    // Derived from a container output, so whoever uses the host waits for the healthy container.
+    // Derived from a container output, so a resource that uses the host waits for the healthy container.
     this.host = this.container.name.apply(() => args.service);
 
     this.registerOutputs({ host: this.host });

@@ -10,7 +10,7 @@ export interface LevelVolumeArgs {
   readonly level: LevelNumber;
   /** Service that mounts the volume. */
   readonly service: string;
-  /** What the volume contains, for example `data`; the last part of its name. */
+  /** Content of the volume, for example `data`; also the last part of its name. */
   readonly purpose: string;
 }
 

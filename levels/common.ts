@@ -6,7 +6,7 @@ import { ImageRegistry } from "../components/images";
 import { PortBinding } from "../components/service";
 import { DEFAULT_IMAGES, PUBLISHED_PORTS, ResourceLimits } from "./catalog";
 
-/** What every level component receives from the platform. */
+/** Arguments that every level component receives from the platform. */
 export interface LevelArgs {
   /** Validated stack config. */
   readonly config: StackConfig;

@@ -16,7 +16,7 @@ export const HEALTH_PORT = 9464;
 
 type BuiltService = (typeof BUILT_SERVICES)[number];
 
-/** What the workloads take from level 0 and from the broker. */
+/** Addresses and credentials that the workloads take from level 0 and from the broker. */
 export interface WorkloadInputs {
   /** Bootstrap servers, resolving once the clinical topics exist. */
   readonly kafkaBrokers: pulumi.Output<string>;

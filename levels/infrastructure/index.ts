@@ -7,7 +7,7 @@ import { Cache, Database, declareCache, declarePostgres, POSTGRES_SPECS } from "
 import { declareMessaging, Messaging } from "./messaging";
 import { declareObjectStorage, ObjectStorage } from "./storage";
 
-/** What level 0 offers to the levels above it while it runs. */
+/** Endpoints that level 0 offers to the levels above it while it runs. */
 export interface InfrastructureEndpoints {
   readonly objectStorage: ObjectStorage;
   readonly mlflowDatabase: Database;
