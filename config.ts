@@ -16,7 +16,14 @@ import {
   secretProblem,
   wholeNumber,
 } from "./config-values";
-import { BUILT_SERVICES, DEFAULT_IMAGES, DEFAULT_LIMITS, PUBLISHED_PORTS, ResourceLimits } from "./levels/catalog";
+import {
+  BUILT_SERVICES,
+  DEFAULT_IMAGES,
+  DEFAULT_LIMITS,
+  FALLBACK_LIMITS,
+  PUBLISHED_PORTS,
+  ResourceLimits,
+} from "./levels/catalog";
 import {
   IMPLEMENTED_LEVELS,
   LEVELS,
@@ -361,7 +368,7 @@ export function parseStackConfig(
 
   const limits: Record<string, ResourceLimits> = { ...DEFAULT_LIMITS };
   for (const [service, override] of Object.entries(limitOverrides)) {
-    const base = limits[service] ?? { memoryMb: 512, cpus: 1 };
+    const base = limits[service] ?? FALLBACK_LIMITS;
     limits[service] = { ...base, ...override };
   }
 

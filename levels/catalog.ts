@@ -97,6 +97,9 @@ export const BUILT_SERVICES = [
   "kafka-consumer",
 ] as const;
 
+/** Limits of a service that has no entry in DEFAULT_LIMITS. */
+export const FALLBACK_LIMITS: ResourceLimits = { memoryMb: 512, cpus: 1 };
+
 /**
  * Default limits, sized so that all six levels together fit a laptop with 16 GB of memory
  * alongside the host's own processes.

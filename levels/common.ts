@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../config";
 import { ImageRegistry } from "../components/images";
 import { PortBinding } from "../components/service";
-import { DEFAULT_IMAGES, PUBLISHED_PORTS, ResourceLimits } from "./catalog";
+import { DEFAULT_IMAGES, FALLBACK_LIMITS, PUBLISHED_PORTS, ResourceLimits } from "./catalog";
 
 /** Arguments that every level component receives from the platform. */
 export interface LevelArgs {
@@ -49,7 +49,7 @@ export function accessPoints(config: StackConfig, services: readonly string[]): 
 
 /** Returns the effective limits of a service. */
 export function serviceLimits(config: StackConfig, service: string): ResourceLimits {
-  return config.limits[service] ?? { memoryMb: 512, cpus: 1 };
+  return config.limits[service] ?? FALLBACK_LIMITS;
 }
 
 /** Returns the network name of a running level, or throws when the platform passed none. */
