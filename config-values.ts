@@ -49,13 +49,20 @@ export function wholeNumber(min: number, max: number) {
 /** Returns a schema for a decimal number given as a JSON number or a string such as "1.5". */
 export function decimalNumber(min: number, max: number) {
   return z
-    .union([z.number(), z.string().regex(/^\d+(\.\d+)?$/).transform(Number)])
+    .union([
+      z.number(),
+      z
+        .string()
+        .regex(/^\d+(\.\d+)?$/)
+        .transform(Number),
+    ])
     .pipe(z.number().min(min).max(max));
 }
 
 export const hostAddressSchema = z.union([z.ipv4(), z.ipv6()]);
 
-const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const HOST_NAME =
+  /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 /** Checks for a DNS name or IPv4 address. IPv6 is left out because Kafka's advertised listener needs brackets. */
 export function isHostName(value: string): boolean {
@@ -64,13 +71,22 @@ export function isHostName(value: string): boolean {
 
 // Docker's reference grammar: lowercase repository path with an optional registry host and port,
 // then a tag (upper case allowed) and/or a digest.
-const REPOSITORY = /^([a-z0-9]+([._-][a-z0-9]+)*(:\d+)?\/)?[a-z0-9]+([._-]{1,2}[a-z0-9]+)*(\/[a-z0-9]+([._-]{1,2}[a-z0-9]+)*)*/;
-const REFERENCE = new RegExp(`${REPOSITORY.source}(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$`);
+const REPOSITORY =
+  /^([a-z0-9]+([._-][a-z0-9]+)*(:\d+)?\/)?[a-z0-9]+([._-]{1,2}[a-z0-9]+)*(\/[a-z0-9]+([._-]{1,2}[a-z0-9]+)*)*/;
+const REFERENCE = new RegExp(
+  `${REPOSITORY.source}(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$`,
+);
 
 export const imageReferenceSchema = z
   .string()
-  .regex(REFERENCE, "is not a valid image reference (lowercase repository, then :tag or @sha256:digest)")
-  .refine((reference) => /@sha256:|:[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(reference), "has no tag; pin an exact tag")
+  .regex(
+    REFERENCE,
+    "is not a valid image reference (lowercase repository, then :tag or @sha256:digest)",
+  )
+  .refine(
+    (reference) => /@sha256:|:[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(reference),
+    "has no tag; pin an exact tag",
+  )
   .refine((reference) => !/:latest$/.test(reference), "uses the tag latest; pin an exact tag");
 
 export const limitsSchema = z.strictObject(
@@ -78,7 +94,12 @@ export const limitsSchema = z.strictObject(
     memoryMb: wholeNumber(16, 1_048_576).optional(),
     cpus: decimalNumber(0.01, 256).optional(),
   },
-  { error: (issue) => (issue.code === "unrecognized_keys" ? "has an unknown key; valid keys are memoryMb and cpus" : undefined) },
+  {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? "has an unknown key; valid keys are memoryMb and cpus"
+        : undefined,
+  },
 );
 
 /** Minimum length of a configured secret; the data gateway rejects shorter bearer tokens. */

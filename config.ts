@@ -243,7 +243,9 @@ function parseHostPorts(offsetText: string | undefined, rawPorts: unknown, probl
     if (!PORT_IDS.includes(id)) {
       problems.push(unknownKeyProblem("ports.", id, PORT_IDS));
     } else if (!portSchema.safeParse(value).success) {
-      problems.push(`ports.${id} = ${describeValue(value)} is invalid; use a port from 1 to 65535.`);
+      problems.push(
+        `ports.${id} = ${describeValue(value)} is invalid; use a port from 1 to 65535.`,
+      );
     }
   }
 
@@ -330,7 +332,11 @@ export function parseStackConfig(
     );
   }
 
-  const hostPorts = parseHostPorts(raw.portOffset, parseJsonObject("ports", raw.ports, problems), problems);
+  const hostPorts = parseHostPorts(
+    raw.portOffset,
+    parseJsonObject("ports", raw.ports, problems),
+    problems,
+  );
   const images = parseServiceMap(
     "images",
     parseJsonObject("images", raw.images, problems),
@@ -372,7 +378,17 @@ export function parseStackConfig(
     limits[service] = { ...base, ...override };
   }
 
-  return { stack, levels, bindAddress, publicHost, hostPorts, images, limits, dockerHost, minioRootUser };
+  return {
+    stack,
+    levels,
+    bindAddress,
+    publicHost,
+    hostPorts,
+    images,
+    limits,
+    dockerHost,
+    minioRootUser,
+  };
 }
 
 /** Reads and validates the current stack's config. */

@@ -32,7 +32,7 @@ import {
   decideConfirmation,
   levelLabel,
   planTransition,
-  startRefusal,
+  startRejection,
   type Confirmation,
   type TransitionCommand,
   type TransitionPlan,
@@ -221,9 +221,9 @@ export function rejectBeforeStack(command: Command): void {
   if (command.kind !== "start-level") {
     return;
   }
-  const refusal = startRefusal(command, IMPLEMENTED_LEVELS);
-  if (refusal) {
-    throw new CliError(refusal, ExitCode.usage);
+  const rejection = startRejection(command, IMPLEMENTED_LEVELS);
+  if (rejection) {
+    throw new CliError(rejection, ExitCode.usage);
   }
 }
 

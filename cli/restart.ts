@@ -18,7 +18,7 @@ import { CliError, ExitCode, errorMessage } from "./errors";
 import { lastHealthOutput, liveStateOf } from "./live-state";
 import { FAILURE_LOG_LINES } from "./report";
 import type { Session } from "./session";
-import { capitalize, levelLabel, restartRefusal } from "./transitions";
+import { capitalize, levelLabel, restartRejection } from "./transitions";
 
 /** Seconds Docker waits after SIGTERM before it kills a container during a restart. */
 export const RESTART_STOP_TIMEOUT_SECONDS = 30;
@@ -142,9 +142,9 @@ async function restartOne(
  * stops before the next service.
  */
 export async function runRestart(session: Session, command: RestartCommand): Promise<number> {
-  const refusal = restartRefusal(session.states, command.level);
-  if (refusal) {
-    throw new CliError(refusal, ExitCode.notRunning);
+  const rejection = restartRejection(session.states, command.level);
+  if (rejection) {
+    throw new CliError(rejection, ExitCode.notRunning);
   }
   const target = session.dockerTarget;
   const docker = await connectDocker(target);

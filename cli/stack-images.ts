@@ -51,9 +51,7 @@ export function imageScopeFor(command: TransitionCommand): ImageScope {
 
 /** Returns the words for the images in `scope`, such as "of level 1 (Data Ingestion)". */
 export function describeImageScope(scope: ImageScope, stack: string): string {
-  return scope.kind === "level"
-    ? `of ${levelLabel(scope.level)}`
-    : `of stack ${stack}`;
+  return scope.kind === "level" ? `of ${levelLabel(scope.level)}` : `of stack ${stack}`;
 }
 
 function referencesOf(info: Dockerode.ImageInfo): string[] {

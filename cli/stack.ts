@@ -156,8 +156,8 @@ export async function readStackSettings(stack: Stack): Promise<StackSettingsRead
  * Returns the path-syntax config key of one level, for example `clinical-mlops:levels["features"]`.
  * Brackets are needed because keys such as `data-ingestion` contain a hyphen.
  */
-// NOTE: this key form follows the `pulumi config set --path` documentation; the tests run it
-// against a fake pulumi CLI only, since no real CLI is installed where they run.
+// NOTE: this key form follows the `pulumi config set --path` documentation. The tests run it
+// against a fake pulumi CLI only, because no real CLI is installed where they run.
 export function levelConfigPath(key: LevelKey): string {
   return `${LEVELS_CONFIG_KEY}["${key}"]`;
 }

@@ -170,7 +170,7 @@ function startAll(draft: Draft, implemented: readonly LevelNumber[]): void {
  * Returns why a start command cannot run, or undefined when it can: the program rejects a running
  * level that it declares no services for, so such a level cannot be started.
  */
-export function startRefusal(
+export function startRejection(
   command: TransitionCommand,
   implemented: readonly LevelNumber[],
 ): string | undefined {
@@ -272,7 +272,7 @@ export function decideConfirmation(
 }
 
 /** Returns why `--restart-level` cannot run on `level`, or undefined when it can. */
-export function restartRefusal(current: LevelStates, level: LevelNumber): string | undefined {
+export function restartRejection(current: LevelStates, level: LevelNumber): string | undefined {
   const state = stateOf(current, level);
   if (state === "running") {
     return undefined;

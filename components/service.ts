@@ -99,7 +99,10 @@ export function containerLabels(
 }
 
 /** Returns the container inputs that services and jobs share. */
-export function baseContainerArgs(args: ContainerBaseArgs, role: ContainerRole): docker.ContainerArgs {
+export function baseContainerArgs(
+  args: ContainerBaseArgs,
+  role: ContainerRole,
+): docker.ContainerArgs {
   return {
     name: physicalName(args.stack, args.service),
     image: args.image,

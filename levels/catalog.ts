@@ -20,7 +20,13 @@ export interface PublishedPortSpec {
 
 export const PUBLISHED_PORTS: readonly PublishedPortSpec[] = [
   { id: "minio-api", service: "minio", containerPort: 9000, defaultHostPort: 9000, scheme: "http" },
-  { id: "minio-console", service: "minio", containerPort: 9001, defaultHostPort: 9001, scheme: "http" },
+  {
+    id: "minio-console",
+    service: "minio",
+    containerPort: 9001,
+    defaultHostPort: 9001,
+    scheme: "http",
+  },
   {
     id: "postgres-mlflow",
     service: "postgres-mlflow",
@@ -45,7 +51,13 @@ export const PUBLISHED_PORTS: readonly PublishedPortSpec[] = [
   },
   // The broker's host listener: the container listens on 9092 and advertises the host port.
   { id: "kafka", service: "kafka", containerPort: 9092, defaultHostPort: 9092, scheme: "kafka" },
-  { id: "kafka-ui", service: "kafka-ui", containerPort: 8080, defaultHostPort: 8090, scheme: "http" },
+  {
+    id: "kafka-ui",
+    service: "kafka-ui",
+    containerPort: 8080,
+    defaultHostPort: 8090,
+    scheme: "http",
+  },
   {
     id: "data-gateway",
     service: "data-gateway",
@@ -121,4 +133,3 @@ export const DEFAULT_LIMITS: Readonly<Record<string, ResourceLimits>> = {
   "kafka-producer": { memoryMb: 256, cpus: 0.5 },
   "kafka-consumer": { memoryMb: 384, cpus: 0.5 },
 };
-

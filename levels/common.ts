@@ -37,7 +37,10 @@ export function servicePorts(config: StackConfig, service: string): PortBinding[
 }
 
 /** Returns the access URL of every published port of the given services, keyed by port id. */
-export function accessPoints(config: StackConfig, services: readonly string[]): Record<string, string> {
+export function accessPoints(
+  config: StackConfig,
+  services: readonly string[],
+): Record<string, string> {
   const points: Record<string, string> = {};
   for (const port of PUBLISHED_PORTS) {
     if (services.includes(port.service)) {

@@ -67,7 +67,13 @@ export const LEVELS: readonly LevelDefinition[] = [
     key: "data-ingestion",
     title: "Data Ingestion",
     dependsOn: [0],
-    services: ["clinical-mq", "data-gateway", "lab-results-processor", "kafka-producer", "kafka-consumer"],
+    services: [
+      "clinical-mq",
+      "data-gateway",
+      "lab-results-processor",
+      "kafka-producer",
+      "kafka-consumer",
+    ],
     jobs: ["kafka-topics"],
   },
   {
@@ -119,7 +125,9 @@ export const IMPLEMENTED_LEVELS: readonly LevelNumber[] = [0, 1];
 export function levelByNumber(levelNumber: number): LevelDefinition {
   const level = LEVELS.find((candidate) => candidate.number === levelNumber);
   if (!level) {
-    throw new RangeError(`Invalid level ${levelNumber}: levels are numbered 0 to ${LEVELS.length - 1}.`);
+    throw new RangeError(
+      `Invalid level ${levelNumber}: levels are numbered 0 to ${LEVELS.length - 1}.`,
+    );
   }
   return level;
 }
@@ -134,7 +142,9 @@ export function levelByKey(key: LevelKey): LevelDefinition {
 
 /** Returns the levels that depend on `levelNumber`, directly or indirectly, in ascending order. */
 export function dependentsOf(levelNumber: LevelNumber): LevelNumber[] {
-  return LEVELS.filter((level) => level.dependsOn.includes(levelNumber)).map((level) => level.number);
+  return LEVELS.filter((level) => level.dependsOn.includes(levelNumber)).map(
+    (level) => level.number,
+  );
 }
 
 /** Returns the level that owns a service or job, or undefined for an unknown name. */

@@ -60,7 +60,9 @@ export function createPlatform(config: StackConfig): PlatformOutputs {
   let endpoints: InfrastructureEndpoints | undefined;
   const infrastructureArgs = levelArgs(config.levels.infrastructure);
   if (infrastructureArgs) {
-    const infrastructure = new Infrastructure("infrastructure", infrastructureArgs, { providers: [provider] });
+    const infrastructure = new Infrastructure("infrastructure", infrastructureArgs, {
+      providers: [provider],
+    });
     endpoints = infrastructure.endpoints;
     Object.assign(accessPoints, infrastructure.accessPoints);
     if (endpoints) {
@@ -112,7 +114,9 @@ function infrastructureConnections(endpoints: InfrastructureEndpoints): Record<s
   };
 }
 
-function infrastructurePasswords(endpoints: InfrastructureEndpoints): Record<string, pulumi.Output<string>> {
+function infrastructurePasswords(
+  endpoints: InfrastructureEndpoints,
+): Record<string, pulumi.Output<string>> {
   return {
     minioRootPassword: endpoints.objectStorage.secretAccessKey,
     postgresMlflowPassword: endpoints.mlflowDatabase.password,

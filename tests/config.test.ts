@@ -33,7 +33,11 @@ describe("config defaults", () => {
 
   it("accepts a full valid config", () => {
     const config = parseStackConfig("dev", {
-      levels: levels({ infrastructure: "running", "data-ingestion": "stopped", observability: "stopped" }),
+      levels: levels({
+        infrastructure: "running",
+        "data-ingestion": "stopped",
+        observability: "stopped",
+      }),
       bindAddress: "0.0.0.0",
       portOffset: "100",
       ports: JSON.stringify({ kafka: "19092" }),
@@ -62,7 +66,9 @@ describe("config errors", () => {
     {
       name: "unknown level state",
       raw: { levels: levels({ infrastructure: "started" }) },
-      expected: ['levels.infrastructure has the invalid state "started"; valid states are running, stopped, absent.'],
+      expected: [
+        'levels.infrastructure has the invalid state "started"; valid states are running, stopped, absent.',
+      ],
     },
     {
       name: "levels not a map",
@@ -199,7 +205,9 @@ describe("config errors", () => {
     {
       name: "two services on one host port",
       raw: { ports: JSON.stringify({ "kafka-ui": 9001 }) },
-      expected: ["ports.minio-console and ports.kafka-ui both use host port 9001; set one of them to a free port."],
+      expected: [
+        "ports.minio-console and ports.kafka-ui both use host port 9001; set one of them to a free port.",
+      ],
     },
     {
       name: "image without a tag",
@@ -209,7 +217,9 @@ describe("config errors", () => {
     {
       name: "image tagged latest",
       raw: { images: JSON.stringify({ kafka: "confluentinc/cp-kafka:latest" }) },
-      expected: ['images.kafka = "confluentinc/cp-kafka:latest" uses the tag latest; pin an exact tag.'],
+      expected: [
+        'images.kafka = "confluentinc/cp-kafka:latest" uses the tag latest; pin an exact tag.',
+      ],
     },
     {
       name: "image for an unknown service",
@@ -221,7 +231,9 @@ describe("config errors", () => {
     {
       name: "invalid resource limit",
       raw: { resources: JSON.stringify({ kafka: { memoryMb: 4 } }) },
-      expected: ["resources.kafka = {\"memoryMb\":4} Too small: expected number to be >=16 (memoryMb)."],
+      expected: [
+        'resources.kafka = {"memoryMb":4} Too small: expected number to be >=16 (memoryMb).',
+      ],
     },
     {
       name: "invalid docker host",
@@ -233,7 +245,9 @@ describe("config errors", () => {
     {
       name: "unknown top-level key",
       raw: { bindAdress: "127.0.0.1" },
-      expected: ['clinical-mlops:bindAdress is not a known key. Did you mean "bindAddress"? Valid keys: '],
+      expected: [
+        'clinical-mlops:bindAdress is not a known key. Did you mean "bindAddress"? Valid keys: ',
+      ],
     },
     {
       name: "short configured secret",
@@ -249,7 +263,10 @@ describe("config errors", () => {
       const problems = problemsOf(testCase.raw);
       assert.equal(problems.length, testCase.expected.length, problems.join("\n"));
       testCase.expected.forEach((expected, index) => {
-        assert.ok(problems[index].startsWith(expected), `got: ${problems[index]}\nexpected: ${expected}`);
+        assert.ok(
+          problems[index].startsWith(expected),
+          `got: ${problems[index]}\nexpected: ${expected}`,
+        );
       });
     });
   }
@@ -281,11 +298,18 @@ describe("config errors", () => {
 
   it("rejects upper case in image repositories", () => {
     const problems = problemsOf({ images: JSON.stringify({ redis: "Mirror/Redis:7.4.11" }) });
-    assert.match(problems[0], /^images\.redis = "Mirror\/Redis:7\.4\.11" is not a valid image reference/);
+    assert.match(
+      problems[0],
+      /^images\.redis = "Mirror\/Redis:7\.4\.11" is not a valid image reference/,
+    );
   });
 
   it("reports every problem at once", () => {
-    const problems = problemsOf({ bindAddress: "nowhere", portOffset: "x", levels: levels({ features: "on" }) });
+    const problems = problemsOf({
+      bindAddress: "nowhere",
+      portOffset: "x",
+      levels: levels({ features: "on" }),
+    });
     assert.equal(problems.length, 3);
   });
 

@@ -21,13 +21,20 @@ export interface ClinicalMq {
 }
 
 /** Returns the shell script that creates every clinical topic; safe to run again. */
-export function topicsScript(bootstrapServers: string, topics: readonly TopicDefinition[] = ALL_TOPICS): string {
+export function topicsScript(
+  bootstrapServers: string,
+  topics: readonly TopicDefinition[] = ALL_TOPICS,
+): string {
   const commands = topics.map(
     (topic) =>
       `kafka-topics --bootstrap-server ${bootstrapServers} --create --if-not-exists ` +
       `--topic ${topic.name} --partitions ${topic.partitions} --replication-factor ${topic.replicationFactor}`,
   );
-  return ["set -eu", ...commands, `kafka-topics --bootstrap-server ${bootstrapServers} --list`].join("\n");
+  return [
+    "set -eu",
+    ...commands,
+    `kafka-topics --bootstrap-server ${bootstrapServers} --list`,
+  ].join("\n");
 }
 
 /** Declares RabbitMQ with the management UI: its volume, image and password, and the broker when running. */
@@ -61,7 +68,10 @@ export function declareClinicalMq(
       // RabbitMQ names its node and data directory after the host name; a fixed one lets a
       // replaced container find the queues in the volume.
       hostname: "clinical-mq",
-      envs: [`RABBITMQ_DEFAULT_USER=${MQ_USER}`, pulumi.interpolate`RABBITMQ_DEFAULT_PASS=${password}`],
+      envs: [
+        `RABBITMQ_DEFAULT_USER=${MQ_USER}`,
+        pulumi.interpolate`RABBITMQ_DEFAULT_PASS=${password}`,
+      ],
       volumes: [{ volume, containerPath: "/var/lib/rabbitmq" }],
       ports: servicePorts(config, "clinical-mq"),
       // Checks that the AMQP and management listeners accept connections, not only that the VM runs.

@@ -33,9 +33,13 @@ export class DataIngestion extends pulumi.ComponentResource {
   constructor(name: string, args: DataIngestionArgs, opts?: pulumi.ComponentResourceOptions) {
     super(TYPE_TOKENS.dataIngestion, name, {}, opts);
 
-    const gatewayToken = secretOrGenerated(`${name}-gateway-token`, args.config.secrets.gatewayToken, {
-      parent: this,
-    });
+    const gatewayToken = secretOrGenerated(
+      `${name}-gateway-token`,
+      args.config.secrets.gatewayToken,
+      {
+        parent: this,
+      },
+    );
     const topicsImage = serviceImage(args, "kafka-topics");
     const workloadImages = declareWorkloadImages(name, args, args.buildProvider, this);
     const mq = declareClinicalMq(name, args, this);
@@ -46,13 +50,25 @@ export class DataIngestion extends pulumi.ComponentResource {
       if (!mq || !args.infrastructure) {
         throw new pulumi.ResourceError("Level 1 runs only while level 0 runs.", this);
       }
-      const kafkaBrokers = declareTopics(name, args, topicsImage, args.infrastructure.messaging.bootstrapServers, this);
-      declareWorkloads(name, args, workloadImages, {
-        kafkaBrokers,
-        objectStorage: args.infrastructure.objectStorage,
-        mq,
-        gatewayToken,
-      }, this);
+      const kafkaBrokers = declareTopics(
+        name,
+        args,
+        topicsImage,
+        args.infrastructure.messaging.bootstrapServers,
+        this,
+      );
+      declareWorkloads(
+        name,
+        args,
+        workloadImages,
+        {
+          kafkaBrokers,
+          objectStorage: args.infrastructure.objectStorage,
+          mq,
+          gatewayToken,
+        },
+        this,
+      );
       this.topicsReady = kafkaBrokers.apply(() => "kafka-topics");
       this.accessPoints = accessPoints(args.config, levelByNumber(1).services);
       this.secrets = { gatewayToken, rabbitmqPassword: mq.password };

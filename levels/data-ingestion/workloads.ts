@@ -90,7 +90,11 @@ export function declareWorkloads(
 
   const gateway = service(
     "data-gateway",
-    [`PORT=${GATEWAY_PORT}`, pulumi.interpolate`AMQP_URL=${inputs.mq.url}`, pulumi.interpolate`GATEWAY_TOKEN=${inputs.gatewayToken}`],
+    [
+      `PORT=${GATEWAY_PORT}`,
+      pulumi.interpolate`AMQP_URL=${inputs.mq.url}`,
+      pulumi.interpolate`GATEWAY_TOKEN=${inputs.gatewayToken}`,
+    ],
     GATEWAY_PORT,
   );
   service(
@@ -117,7 +121,9 @@ export function declareWorkloads(
 
   const storage = inputs.objectStorage;
   // The endpoint is handed over only once the buckets exist.
-  const s3Endpoint = pulumi.all([storage.endpoint, storage.bucketsReady]).apply(([endpoint]) => endpoint);
+  const s3Endpoint = pulumi
+    .all([storage.endpoint, storage.bucketsReady])
+    .apply(([endpoint]) => endpoint);
   service(
     "kafka-consumer",
     [

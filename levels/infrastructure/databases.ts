@@ -105,7 +105,9 @@ export function declarePostgres(
 export function redisConfigFile(password: string): string {
   // Redis reads a double-quoted value with backslash escapes, so any printable password fits.
   const quoted = `"${password.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
-  return ["appendonly yes", "appendfsync everysec", "dir /data", `requirepass ${quoted}`, ""].join("\n");
+  return ["appendonly yes", "appendfsync everysec", "dir /data", `requirepass ${quoted}`, ""].join(
+    "\n",
+  );
 }
 
 /** Declares Redis with append-only persistence and, when it runs, Redis Insight beside it. */

@@ -77,9 +77,13 @@ export function declareMessaging(
     { ...volumeArgs, service: "kafka", purpose: "data" },
     { parent },
   );
-  const uiPassword = secretOrGenerated(`${name}-kafka-ui-password`, config.secrets.kafkaUiPassword, {
-    parent,
-  });
+  const uiPassword = secretOrGenerated(
+    `${name}-kafka-ui-password`,
+    config.secrets.kafkaUiPassword,
+    {
+      parent,
+    },
+  );
   if (args.state !== "running") {
     return undefined;
   }
@@ -121,7 +125,12 @@ export function declareMessaging(
       envs: zookeeper
         .endpoint(ZOOKEEPER_PORT)
         .apply((connect) =>
-          kafkaEnvironment(connect, config.publicHost, config.hostPorts.kafka, serviceLimits(config, "kafka").memoryMb),
+          kafkaEnvironment(
+            connect,
+            config.publicHost,
+            config.hostPorts.kafka,
+            serviceLimits(config, "kafka").memoryMb,
+          ),
         ),
       volumes: [{ volume: kafkaData, containerPath: "/var/lib/kafka/data" }],
       ports: servicePorts(config, "kafka"),
@@ -161,7 +170,14 @@ export function declareMessaging(
       ],
       ports: servicePorts(config, "kafka-ui"),
       healthcheck: {
-        test: ["CMD", "wget", "--no-verbose", "--tries=1", "--spider", "http://127.0.0.1:8080/actuator/health"],
+        test: [
+          "CMD",
+          "wget",
+          "--no-verbose",
+          "--tries=1",
+          "--spider",
+          "http://127.0.0.1:8080/actuator/health",
+        ],
         intervalSeconds: 10,
         startPeriodSeconds: 30,
       },

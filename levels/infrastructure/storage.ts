@@ -79,12 +79,19 @@ export function declareObjectStorage(
       image: image.imageId,
       networkName,
       command: ["server", "/data", "--console-address", `:${CONSOLE_PORT}`],
-      envs: [`MINIO_ROOT_USER=${rootUser}`, pulumi.interpolate`MINIO_ROOT_PASSWORD=${rootPassword}`],
+      envs: [
+        `MINIO_ROOT_USER=${rootUser}`,
+        pulumi.interpolate`MINIO_ROOT_PASSWORD=${rootPassword}`,
+      ],
       volumes: [{ volume, containerPath: "/data" }],
       ports: servicePorts(config, "minio"),
       // The image ships the mc client. `mc ready` polls the health API until it responds and never
       // exits non-zero, so the probe timeout is what marks a dead server unhealthy.
-      healthcheck: { test: ["CMD", "mc", "ready", "local"], timeoutSeconds: 5, startPeriodSeconds: 5 },
+      healthcheck: {
+        test: ["CMD", "mc", "ready", "local"],
+        timeoutSeconds: 5,
+        startPeriodSeconds: 5,
+      },
       waitTimeoutSeconds: 120,
       destroyGraceSeconds: 30,
       limits: serviceLimits(config, "minio"),

@@ -36,7 +36,10 @@ describe("imageScopeFor", () => {
         ],
       },
     ],
-    [{ kind: "stop-level-full", level: 3 }, { kind: "level", level: 3, services: ["feature-engineering"] }],
+    [
+      { kind: "stop-level-full", level: 3 },
+      { kind: "level", level: 3, services: ["feature-engineering"] },
+    ],
     [{ kind: "stop-level", level: 1 }, { kind: "none" }],
     [{ kind: "stop-full" }, { kind: "none" }],
     [{ kind: "start-level", level: 1 }, { kind: "none" }],
@@ -205,7 +208,9 @@ describe("built image removal", () => {
       assert.equal(code, ExitCode.ok, run.stderr.text);
       assert.match(
         run.stdout.text,
-        new RegExp(`${heading.replace(/[()]/g, "\\$&")}\n  - clinical-mlops-dev/data-gateway:src-aaaa\n$`),
+        new RegExp(
+          `${heading.replace(/[()]/g, "\\$&")}\n  - clinical-mlops-dev/data-gateway:src-aaaa\n$`,
+        ),
       );
       assert.deepEqual(imageDeletes(), []);
       assert.equal(world.docker.images.list.length, 2);

@@ -129,7 +129,6 @@ describe("LineSplitter", () => {
     assert.deepEqual(lines, ["€uro"]);
   });
 
-
   it("joins chunks into lines and strips carriage returns", () => {
     const lines: string[] = [];
     const splitter = new LineSplitter((line) => lines.push(line));

@@ -120,9 +120,7 @@ describe("prerequisites", () => {
     assert.equal(await run.run(["--status"]), ExitCode.pulumiMissing);
     assert.match(
       run.stderr.text,
-      new RegExp(
-        `^Error: The pulumi CLI at ${brokenBin}/pulumi did not run: broken install\n`,
-      ),
+      new RegExp(`^Error: The pulumi CLI at ${brokenBin}/pulumi did not run: broken install\n`),
     );
     assert.match(
       run.stderr.text,

@@ -6,8 +6,8 @@ import {
   confirmationFor,
   decideConfirmation,
   planTransition,
-  restartRefusal,
-  startRefusal,
+  restartRejection,
+  startRejection,
   type Confirmation,
   type ConfirmationDecision,
   type LevelChange,
@@ -269,24 +269,25 @@ describe("start commands with levels the program lacks", () => {
     ]);
   });
 
-  const refusals: [TransitionCommand, readonly (0 | 1 | 2 | 3 | 4 | 5)[], string | undefined][] = [
-    [{ kind: "start-level", level: 1 }, [0, 1], undefined],
+  const rejections: [TransitionCommand, readonly (0 | 1 | 2 | 3 | 4 | 5)[], string | undefined][] =
     [
-      { kind: "start-level", level: 5 },
-      [0, 1],
-      "Cannot start level 5 (Observability): this version of the program has no services for level 5 (Observability). Levels that can run: 0, 1.",
-    ],
-    [
-      { kind: "start-level", level: 3 },
-      [0, 1],
-      "Cannot start level 3 (Feature Engineering): this version of the program has no services for level 2 (Data Processing) and level 3 (Feature Engineering). Levels that can run: 0, 1.",
-    ],
-    [{ kind: "start-full" }, [0], undefined],
-    [{ kind: "stop-level", level: 4 }, [0], undefined],
-  ];
-  for (const [command, implemented, expected] of refusals) {
-    it(`startRefusal ${command.kind} ${"level" in command ? command.level : ""} with ${implemented.join(",")}`, () => {
-      assert.equal(startRefusal(command, implemented), expected);
+      [{ kind: "start-level", level: 1 }, [0, 1], undefined],
+      [
+        { kind: "start-level", level: 5 },
+        [0, 1],
+        "Cannot start level 5 (Observability): this version of the program has no services for level 5 (Observability). Levels that can run: 0, 1.",
+      ],
+      [
+        { kind: "start-level", level: 3 },
+        [0, 1],
+        "Cannot start level 3 (Feature Engineering): this version of the program has no services for level 2 (Data Processing) and level 3 (Feature Engineering). Levels that can run: 0, 1.",
+      ],
+      [{ kind: "start-full" }, [0], undefined],
+      [{ kind: "stop-level", level: 4 }, [0], undefined],
+    ];
+  for (const [command, implemented, expected] of rejections) {
+    it(`startRejection ${command.kind} ${"level" in command ? command.level : ""} with ${implemented.join(",")}`, () => {
+      assert.equal(startRejection(command, implemented), expected);
     });
   }
 });
@@ -348,21 +349,21 @@ describe("decideConfirmation", () => {
   }
 });
 
-describe("restartRefusal", () => {
+describe("restartRejection", () => {
   it("allows a running level", () => {
-    assert.equal(restartRefusal(states(R, A, A, A, A, A), 0), undefined);
+    assert.equal(restartRejection(states(R, A, A, A, A, A), 0), undefined);
   });
 
   it("rejects a stopped level", () => {
     assert.equal(
-      restartRefusal(states(R, S, A, A, A, A), 1),
+      restartRejection(states(R, S, A, A, A, A), 1),
       "Cannot restart level 1 (Data Ingestion): its desired state is stopped. Start it with `pipeline --start-level 1`.",
     );
   });
 
   it("rejects an absent level", () => {
     assert.equal(
-      restartRefusal(states(R, A, A, A, A, A), 5),
+      restartRejection(states(R, A, A, A, A, A), 5),
       "Cannot restart level 5 (Observability): its desired state is absent. Start it with `pipeline --start-level 5`.",
     );
   });

@@ -74,7 +74,10 @@ describe("ImageRegistry", () => {
 describe("imageSlug", () => {
   const table: [string, string][] = [
     ["postgres:15.19-bookworm", "postgres-15-19-bookworm"],
-    ["quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z", "quay-io-minio-minio-release-2025-09-07t16-13-09z"],
+    [
+      "quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z",
+      "quay-io-minio-minio-release-2025-09-07t16-13-09z",
+    ],
     [`redis@sha256:${"ab".repeat(32)}`, "redis-abababababab"],
   ];
   for (const [reference, slug] of table) {

@@ -9,14 +9,24 @@ describe("jobFailureMessage", () => {
     const logs = Array.from({ length: 25 }, (_, index) => `step ${index + 1}`).join("\n");
     const message = jobFailureMessage("minio-setup", 2, logs, urn);
     const lines = message.split("\n");
-    assert.equal(lines[0], `Job minio-setup failed with exit code 2. Last ${FAILED_JOB_LOG_LINES} log lines:`);
+    assert.equal(
+      lines[0],
+      `Job minio-setup failed with exit code 2. Last ${FAILED_JOB_LOG_LINES} log lines:`,
+    );
     assert.equal(lines[1], "    step 6");
     assert.equal(lines[FAILED_JOB_LOG_LINES], "    step 25");
-    assert.equal(lines[FAILED_JOB_LOG_LINES + 1], `Fix the cause, then run the job again with \`pulumi up --replace '${urn}'\`.`);
+    assert.equal(
+      lines[FAILED_JOB_LOG_LINES + 1],
+      `Fix the cause, then run the job again with \`pulumi up --replace '${urn}'\`.`,
+    );
   });
 
   it("says when the job printed nothing", () => {
     const message = jobFailureMessage("kafka-topics", 1, "\n\n", urn);
-    assert.ok(message.startsWith("Job kafka-topics failed with exit code 1. Last 0 log lines:\n    (no output)\n"));
+    assert.ok(
+      message.startsWith(
+        "Job kafka-topics failed with exit code 1. Last 0 log lines:\n    (no output)\n",
+      ),
+    );
   });
 });

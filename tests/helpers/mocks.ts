@@ -74,25 +74,27 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
   resources: RecordedResource[] = [];
   /** Exit code and logs that a job container (by physical name) reports. */
   jobResults = new Map<string, { exitCode: number; logs: string }>();
-  private held = new Map<string, Deferred>();
+  private creationGates = new Map<string, Deferred>();
 
   reset(): void {
     this.resources = [];
     this.jobResults.clear();
-    for (const gate of this.held.values()) {
+    for (const gate of this.creationGates.values()) {
       gate.release();
     }
-    this.held.clear();
+    this.creationGates.clear();
   }
 
   /** Delays the creation of the resource with this logical name until `release` is called. */
   hold(name: string): () => void {
     const gate = deferred();
-    this.held.set(name, gate);
+    this.creationGates.set(name, gate);
     return gate.release;
   }
 
-  async newResource(args: pulumi.runtime.MockResourceArgs): Promise<pulumi.runtime.MockResourceResult> {
+  async newResource(
+    args: pulumi.runtime.MockResourceArgs,
+  ): Promise<pulumi.runtime.MockResourceResult> {
     const inputs: Record<string, any> = {};
     const secretKeys = new Set<string>();
     for (const [key, value] of Object.entries(args.inputs ?? {})) {
@@ -102,8 +104,14 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
         secretKeys.add(key);
       }
     }
-    this.resources.push({ type: args.type, name: args.name, inputs, secretKeys, custom: args.custom ?? false });
-    const gate = this.held.get(args.name);
+    this.resources.push({
+      type: args.type,
+      name: args.name,
+      inputs,
+      secretKeys,
+      custom: args.custom ?? false,
+    });
+    const gate = this.creationGates.get(args.name);
     if (gate) {
       await gate.promise;
     }
@@ -114,7 +122,11 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
     return args.inputs;
   }
 
-  private computedState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
+  private computedState(
+    type: string,
+    name: string,
+    inputs: Record<string, any>,
+  ): Record<string, any> {
     switch (type) {
       case TYPES.remoteImage:
         return { ...inputs, imageId: `sha256:${sha256(inputs.name)}` };
@@ -135,17 +147,23 @@ export class ResourceRecorder implements pulumi.runtime.Mocks {
 
   /** Returns the one resource of this type and logical name, or throws listing the names seen. */
   get(type: string, name: string): RecordedResource {
-    const matches = this.resources.filter((resource) => resource.type === type && resource.name === name);
+    const matches = this.resources.filter(
+      (resource) => resource.type === type && resource.name === name,
+    );
     if (matches.length !== 1) {
       const seen = this.ofType(type).map((resource) => resource.name);
-      throw new Error(`expected one ${type} named ${name}, found ${matches.length}; seen: ${seen.join(", ")}`);
+      throw new Error(
+        `expected one ${type} named ${name}, found ${matches.length}; seen: ${seen.join(", ")}`,
+      );
     }
     return matches[0];
   }
 
   /** Returns the recorded container with this physical name. */
   container(physicalName: string): RecordedResource {
-    const matches = this.ofType(TYPES.container).filter((resource) => resource.inputs.name === physicalName);
+    const matches = this.ofType(TYPES.container).filter(
+      (resource) => resource.inputs.name === physicalName,
+    );
     if (matches.length !== 1) {
       throw new Error(`expected one container named ${physicalName}, found ${matches.length}`);
     }
@@ -250,10 +268,19 @@ export async function assertCreatedAfter(
   const release = recorder.hold(dependency);
   declare();
   await settle();
-  assert.ok(recorder.resources.some((resource) => resource.name === dependency), `${dependency} was never registered`);
-  assert.ok(!recorder.physicalNames(TYPES.container).includes(dependent), `${dependent} was created early`);
+  assert.ok(
+    recorder.resources.some((resource) => resource.name === dependency),
+    `${dependency} was never registered`,
+  );
+  assert.ok(
+    !recorder.physicalNames(TYPES.container).includes(dependent),
+    `${dependent} was created early`,
+  );
 
   release();
   await settle();
-  assert.ok(recorder.physicalNames(TYPES.container).includes(dependent), `${dependent} was never created`);
+  assert.ok(
+    recorder.physicalNames(TYPES.container).includes(dependent),
+    `${dependent} was never created`,
+  );
 }

@@ -4,7 +4,17 @@ import { appSourceHash } from "../../components/app-image";
 import { DEFAULT_IMAGES } from "../../levels/catalog";
 import { topicsScript } from "../../levels/data-ingestion/broker";
 import { createPlatform } from "../../levels/platform";
-import { assertCreatedAfter, envMap, labelMap, levelsConfig, recorder, settle, testConfig, TYPES, valueOf } from "../helpers/mocks";
+import {
+  assertCreatedAfter,
+  envMap,
+  labelMap,
+  levelsConfig,
+  recorder,
+  settle,
+  testConfig,
+  TYPES,
+  valueOf,
+} from "../helpers/mocks";
 
 const BUILD_IMAGE = "docker-build:index:Image";
 const APPS = ["data-gateway", "lab-results-processor", "kafka-producer", "kafka-consumer"];
@@ -42,7 +52,10 @@ describe("level 1 running", () => {
     assert.deepEqual(level1Containers(), LEVEL1_CONTAINERS);
     assert.ok(recorder.physicalNames(TYPES.volume).includes("clinical-mlops-dev-clinical-mq-data"));
     assert.ok(recorder.physicalNames(TYPES.remoteImage).includes(DEFAULT_IMAGES["clinical-mq"]));
-    const builds = recorder.ofType(BUILD_IMAGE).map((image) => image.inputs.tags[0] as string).sort();
+    const builds = recorder
+      .ofType(BUILD_IMAGE)
+      .map((image) => image.inputs.tags[0] as string)
+      .sort();
     assert.deepEqual(
       builds,
       [...APPS].sort().map((app) => `clinical-mlops-dev/${app}:src-${appSourceHash(app)}`),
@@ -73,11 +86,18 @@ describe("level 1 running", () => {
       RABBITMQ_DEFAULT_USER: "clinical-mlops",
       RABBITMQ_DEFAULT_PASS: "generated-data-ingestion-rabbitmq-password",
     });
-    assert.deepEqual(mq.inputs.healthcheck.tests, ["CMD", "rabbitmq-diagnostics", "-q", "check_port_connectivity"]);
+    assert.deepEqual(mq.inputs.healthcheck.tests, [
+      "CMD",
+      "rabbitmq-diagnostics",
+      "-q",
+      "check_port_connectivity",
+    ]);
     assert.deepEqual(mq.inputs.volumes, [
       { volumeName: "clinical-mlops-dev-clinical-mq-data", containerPath: "/var/lib/rabbitmq" },
     ]);
-    assert.deepEqual(mq.inputs.ports, [{ internal: 15672, external: 15672, ip: "127.0.0.1", protocol: "tcp" }]);
+    assert.deepEqual(mq.inputs.ports, [
+      { internal: 15672, external: 15672, ip: "127.0.0.1", protocol: "tcp" },
+    ]);
     assert.ok(mq.secretKeys.has("envs"));
   });
 
@@ -92,7 +112,8 @@ describe("level 1 running", () => {
   });
 
   it("wires every workload to what it needs", () => {
-    const amqpUrl = "amqp://clinical-mlops:generated-data-ingestion-rabbitmq-password@clinical-mq:5672";
+    const amqpUrl =
+      "amqp://clinical-mlops:generated-data-ingestion-rabbitmq-password@clinical-mq:5672";
     assert.deepEqual(envMap(recorder.container("clinical-mlops-dev-data-gateway")), {
       PORT: "8080",
       AMQP_URL: amqpUrl,
@@ -130,7 +151,10 @@ describe("level 1 running", () => {
       const container = recorder.container(`clinical-mlops-dev-${app}`);
       const port = app === "data-gateway" ? 8080 : 9464;
       assert.deepEqual(container.inputs.healthcheck.tests.slice(0, 3), ["CMD", "node", "-e"]);
-      assert.ok(container.inputs.healthcheck.tests[3].includes(`http://127.0.0.1:${port}/health`), app);
+      assert.ok(
+        container.inputs.healthcheck.tests[3].includes(`http://127.0.0.1:${port}/health`),
+        app,
+      );
       assert.equal(container.inputs.wait, true);
       assert.equal(container.inputs.destroyGraceSeconds, 30);
     }
@@ -161,7 +185,10 @@ describe("level 1 ordering", () => {
   ];
   for (const [dependency, dependent] of edges) {
     it(`creates ${dependent} only after ${dependency}`, async () => {
-      const declare = () => createPlatform(testConfig(levelsConfig({ infrastructure: "running", "data-ingestion": "running" })));
+      const declare = () =>
+        createPlatform(
+          testConfig(levelsConfig({ infrastructure: "running", "data-ingestion": "running" })),
+        );
       await assertCreatedAfter(declare, dependency, dependent);
     });
   }
@@ -184,7 +211,9 @@ describe("level 1 absent", () => {
     await declare({ infrastructure: "running" });
     assert.deepEqual(level1Containers(), []);
     assert.equal(recorder.ofType(BUILD_IMAGE).length, 0);
-    assert.ok(!recorder.physicalNames(TYPES.volume).includes("clinical-mlops-dev-clinical-mq-data"));
+    assert.ok(
+      !recorder.physicalNames(TYPES.volume).includes("clinical-mlops-dev-clinical-mq-data"),
+    );
   });
 });
 
@@ -192,18 +221,26 @@ describe("level 1 image overrides", () => {
   it("pulls a prebuilt image instead of building", async () => {
     await declare(
       { infrastructure: "running", "data-ingestion": "running" },
-      { images: JSON.stringify({ "data-gateway": "registry.example/clinical/data-gateway:1.2.3" }) },
+      {
+        images: JSON.stringify({ "data-gateway": "registry.example/clinical/data-gateway:1.2.3" }),
+      },
     );
     const builds = recorder.ofType(BUILD_IMAGE).map((image) => image.name);
     assert.ok(!builds.includes("data-ingestion-data-gateway-image"));
-    assert.ok(recorder.physicalNames(TYPES.remoteImage).includes("registry.example/clinical/data-gateway:1.2.3"));
+    assert.ok(
+      recorder
+        .physicalNames(TYPES.remoteImage)
+        .includes("registry.example/clinical/data-gateway:1.2.3"),
+    );
     assert.match(recorder.container("clinical-mlops-dev-data-gateway").inputs.image, /^sha256:/);
   });
 });
 
 describe("topicsScript", () => {
   it("creates each topic idempotently", () => {
-    const script = topicsScript("kafka:29092", [{ name: "t.one", partitions: 2, replicationFactor: 1 }]);
+    const script = topicsScript("kafka:29092", [
+      { name: "t.one", partitions: 2, replicationFactor: 1 },
+    ]);
     assert.equal(
       script,
       [

@@ -85,7 +85,13 @@ describe("level 0 running", () => {
       assert.equal(password.inputs.length, 32);
       assert.equal(password.inputs.special, false);
     }
-    for (const name of ["minio", "postgres-mlflow", "postgres-airflow", "redis-insight", "kafka-ui"]) {
+    for (const name of [
+      "minio",
+      "postgres-mlflow",
+      "postgres-airflow",
+      "redis-insight",
+      "kafka-ui",
+    ]) {
       const container = recorder.container(`clinical-mlops-dev-${name}`);
       assert.ok(container.secretKeys.has("envs"), `${name} envs must be secret`);
     }
@@ -146,14 +152,30 @@ describe("level 0 running", () => {
     const expectedTests: Record<string, string[]> = {
       minio: ["CMD", "mc", "ready", "local"],
       "postgres-mlflow": ["CMD", "pg_isready", "-h", "127.0.0.1", "-U", "mlflow", "-d", "mlflow"],
-      "postgres-airflow": ["CMD", "pg_isready", "-h", "127.0.0.1", "-U", "airflow", "-d", "airflow"],
+      "postgres-airflow": [
+        "CMD",
+        "pg_isready",
+        "-h",
+        "127.0.0.1",
+        "-U",
+        "airflow",
+        "-d",
+        "airflow",
+      ],
       redis: ["CMD", "redis-cli", "-e", "ping"],
       zookeeper: ["CMD-SHELL", "echo srvr | nc 127.0.0.1 2181 | grep -q Mode"],
       kafka: [
         "CMD-SHELL",
         "kafka-broker-api-versions --bootstrap-server localhost:29092 >/dev/null 2>&1",
       ],
-      "kafka-ui": ["CMD", "wget", "--no-verbose", "--tries=1", "--spider", "http://127.0.0.1:8080/actuator/health"],
+      "kafka-ui": [
+        "CMD",
+        "wget",
+        "--no-verbose",
+        "--tries=1",
+        "--spider",
+        "http://127.0.0.1:8080/actuator/health",
+      ],
     };
     for (const [service, tests] of Object.entries(expectedTests)) {
       const container = recorder.container(`clinical-mlops-dev-${service}`);
@@ -169,8 +191,17 @@ describe("level 0 running", () => {
 
   it("gives stateful services a graceful stop", () => {
     const grace: Record<string, number> = {};
-    for (const service of ["minio", "postgres-mlflow", "postgres-airflow", "redis", "zookeeper", "kafka"]) {
-      grace[service] = recorder.container(`clinical-mlops-dev-${service}`).inputs.destroyGraceSeconds;
+    for (const service of [
+      "minio",
+      "postgres-mlflow",
+      "postgres-airflow",
+      "redis",
+      "zookeeper",
+      "kafka",
+    ]) {
+      grace[service] = recorder.container(
+        `clinical-mlops-dev-${service}`,
+      ).inputs.destroyGraceSeconds;
     }
     assert.deepEqual(grace, {
       minio: 30,
@@ -402,12 +433,17 @@ describe("level 0 config", () => {
       ports: JSON.stringify({ "kafka-ui": 18090 }),
     });
     const ports = (service: string) =>
-      recorder.container(`clinical-mlops-dev-${service}`).inputs.ports.map((port: any) => `${port.ip}:${port.external}->${port.internal}`);
+      recorder
+        .container(`clinical-mlops-dev-${service}`)
+        .inputs.ports.map((port: any) => `${port.ip}:${port.external}->${port.internal}`);
     assert.deepEqual(ports("minio"), ["0.0.0.0:10000->9000", "0.0.0.0:10001->9001"]);
     assert.deepEqual(ports("kafka-ui"), ["0.0.0.0:18090->8080"]);
     assert.deepEqual(ports("kafka"), ["0.0.0.0:10092->9092"]);
     const kafka = envMap(recorder.container("clinical-mlops-dev-kafka"));
-    assert.equal(kafka.KAFKA_ADVERTISED_LISTENERS, "INTERNAL://kafka:29092,HOST://lab-host.example:10092");
+    assert.equal(
+      kafka.KAFKA_ADVERTISED_LISTENERS,
+      "INTERNAL://kafka:29092,HOST://lab-host.example:10092",
+    );
   });
 
   it("uses image overrides and shares one image per reference", async () => {

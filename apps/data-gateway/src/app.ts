@@ -138,13 +138,10 @@ async function authenticate(
   const result = checkBearerToken(request.headers.authorization, options.token);
   if (result === "missing") {
     metrics.rejected.inc({ reason: "unauthorized" });
-    await reply
-      .code(401)
-      .header("www-authenticate", 'Bearer realm="data-gateway"')
-      .send({
-        error: "unauthorized",
-        message: "missing bearer token; send Authorization: Bearer <token>",
-      });
+    await reply.code(401).header("www-authenticate", 'Bearer realm="data-gateway"').send({
+      error: "unauthorized",
+      message: "missing bearer token; send Authorization: Bearer <token>",
+    });
   } else if (result === "invalid") {
     metrics.rejected.inc({ reason: "forbidden" });
     await reply.code(403).send({ error: "forbidden", message: "the bearer token is not valid" });

@@ -67,7 +67,10 @@ describe("validateBatch", () => {
   }
 
   it("lists at most 20 issues", () => {
-    const result = validateBatch(Array.from({ length: 50 }, () => ({})), 100);
+    const result = validateBatch(
+      Array.from({ length: 50 }, () => ({})),
+      100,
+    );
     assert.ok(!result.ok);
     assert.equal(result.issues.length, 20);
   });

@@ -83,11 +83,7 @@ export type VitalValues = Pick<VitalSigns, VitalSign>;
  * Draws one set of vital signs around the patient's baseline. With probability `abnormalRate`
  * one sign, chosen uniformly, gets a value from its abnormal range.
  */
-export function drawVitalValues(
-  random: Prng,
-  patient: Patient,
-  abnormalRate: number,
-): VitalValues {
+export function drawVitalValues(random: Prng, patient: Patient, abnormalRate: number): VitalValues {
   const values = {} as VitalValues;
   for (const sign of VITAL_SIGNS) {
     const range = VITAL_RANGES[sign];

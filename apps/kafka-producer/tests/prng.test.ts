@@ -56,7 +56,13 @@ describe("Prng", () => {
     const random = new Prng("weights");
     const counts = { a: 0, b: 0, c: 0 };
     for (let i = 0; i < 30_000; i++) {
-      counts[random.weighted([["a", 1], ["b", 2], ["c", 0]] as const)]++;
+      counts[
+        random.weighted([
+          ["a", 1],
+          ["b", 2],
+          ["c", 0],
+        ] as const)
+      ]++;
     }
     assert.equal(counts.c, 0);
     assert.ok(Math.abs(counts.a / 30_000 - 1 / 3) < 0.02, `share of a ${counts.a / 30_000}`);

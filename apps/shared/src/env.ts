@@ -157,13 +157,15 @@ export function bearerTokenVar(example: string) {
  * URL would end up in logs, so each service takes them from their own variables.
  */
 export function httpUrlVar(example: string) {
-  return z
-    .url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" })
-    // The refinement runs even after the format check failed, so it must not throw.
-    .refine((value) => !URL.canParse(value) || !hasUserinfo(new URL(value)), {
-      message: "expected a URL without user name and password",
-    })
-    .meta({ example });
+  return (
+    z
+      .url({ protocol: /^https?$/, error: "expected an http:// or https:// URL" })
+      // The refinement runs even after the format check failed, so it must not throw.
+      .refine((value) => !URL.canParse(value) || !hasUserinfo(new URL(value)), {
+        message: "expected a URL without user name and password",
+      })
+      .meta({ example })
+  );
 }
 
 /**

@@ -53,7 +53,10 @@ export class FakeKafka {
       throw new Error(`invalid partition count ${partitions} for topic ${topic}; use 1 or more`);
     }
     if (!this.logs.has(topic)) {
-      this.logs.set(topic, Array.from({ length: partitions }, () => []));
+      this.logs.set(
+        topic,
+        Array.from({ length: partitions }, () => []),
+      );
     }
   }
 

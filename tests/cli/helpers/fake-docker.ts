@@ -210,7 +210,10 @@ export class FakeDocker {
     } else if (route.startsWith("/volumes/") && req.method === "DELETE") {
       this.removeVolume(res, decodeURIComponent(route.slice("/volumes/".length)));
     } else if (route === "/images/json" && req.method === "GET") {
-      this.reply(res, this.images.listImages((labels) => matchesLabels(labels, url.searchParams)));
+      this.reply(
+        res,
+        this.images.listImages((labels) => matchesLabels(labels, url.searchParams)),
+      );
     } else if (route.startsWith("/images/") && req.method === "DELETE") {
       // Docker takes the image reference unencoded, slashes and colon included.
       const name = decodeURIComponent(route.slice("/images/".length));
